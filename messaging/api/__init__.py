@@ -1,0 +1,1 @@
+"""The messaging app's HTTP API (Django REST framework)."""

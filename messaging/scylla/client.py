@@ -1,0 +1,362 @@
+"""The one owner of the CQL session (the seed's ``get_scylla_client``).
+
+One ``Cluster``/``Session`` per process, created on first use and created anew
+after a fork: a session inherited from a parent (gunicorn ``--preload``) holds
+the parent's sockets and event-loop thread and hangs in the child. Every
+statement goes through ``execute``/``execute_async`` here so that consistency
+levels, the prepared-statement cache, metrics and the circuit breaker apply to
+all of them. Statements name their tables with the keyspace
+(``wellwon_scylla.messages``) because the session is opened before the
+keyspace necessarily exists (``scylla_migrate`` creates it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from cassandra import (
+    ConsistencyLevel,
+    OperationTimedOut,
+    ReadTimeout,
+    Unavailable,
+    WriteTimeout,
+)
+from cassandra.auth import PlainTextAuthProvider
+from cassandra.cluster import (
+    EXEC_PROFILE_DEFAULT,
+    Cluster,
+    ExecutionProfile,
+    NoHostAvailable,
+    ResponseFuture,
+    ResultSet,
+    Session,
+)
+from cassandra.connection import ConnectionException
+from cassandra.cqlengine import CQLEngineException
+from cassandra.policies import (
+    DCAwareRoundRobinPolicy,
+    ExponentialReconnectionPolicy,
+    TokenAwarePolicy,
+)
+from cassandra.query import PreparedStatement, Statement
+
+from messaging.conf import ScyllaSettings
+from messaging.scylla.breaker import CircuitBreaker
+from messaging.scylla.errors import MessageStoreDisabled, MessageStoreUnavailable
+from messaging.scylla.metrics import ScyllaMetrics
+
+logger = logging.getLogger(__name__)
+
+READ_PROFILE = EXEC_PROFILE_DEFAULT
+WRITE_PROFILE = "write"
+
+# Errors that mean "the cluster cannot serve this now", as opposed to a bad statement.
+AVAILABILITY_ERRORS: tuple[type[BaseException], ...] = (
+    NoHostAvailable,
+    OperationTimedOut,
+    Unavailable,
+    ReadTimeout,
+    WriteTimeout,
+    ConnectionException,
+)
+
+Params = Sequence[Any] | dict[str, Any] | None
+
+
+class ScyllaClient:
+    """Session owner with consistency profiles, prepared LRU, metrics and a breaker."""
+
+    def __init__(self, config: ScyllaSettings) -> None:
+        self.config = config
+        self.keyspace = config.keyspace
+        self.metrics = ScyllaMetrics()
+        self.breaker = CircuitBreaker(
+            failure_threshold=config.breaker_failure_threshold,
+            reset_seconds=config.breaker_reset_seconds,
+        )
+        self._lock = threading.RLock()
+        self._pid = os.getpid()
+        self._cluster: Cluster | None = None
+        self._session: Session | None = None
+        self._prepared: OrderedDict[str, PreparedStatement] = OrderedDict()
+        self._cqlengine_pid = 0
+
+    # ------------------------------------------------------------ connection
+    @property
+    def session(self) -> Session:
+        """The live session, connecting on first use (and again after a fork)."""
+        if self._pid != os.getpid():
+            self._forget_inherited_session()
+        session = self._session
+        if session is not None:
+            return session
+        with self._lock:
+            if self._session is None:
+                self._session = self._connect()
+            return self._session
+
+    @property
+    def cluster(self) -> Cluster:
+        self.session  # noqa: B018 - connects when needed
+        if self._cluster is None:
+            raise MessageStoreUnavailable("The message store connection was closed.")
+        return self._cluster
+
+    def _connect(self) -> Session:
+        if not self.breaker.allow():
+            raise self._open_error()
+        config = self.config
+        write_cl = getattr(ConsistencyLevel, config.write_consistency)
+        read_cl = getattr(ConsistencyLevel, config.read_consistency)
+        balancing = TokenAwarePolicy(DCAwareRoundRobinPolicy(local_dc=config.local_dc))
+        profiles = {
+            READ_PROFILE: ExecutionProfile(
+                load_balancing_policy=balancing,
+                consistency_level=read_cl,
+                request_timeout=config.request_timeout,
+            ),
+            WRITE_PROFILE: ExecutionProfile(
+                load_balancing_policy=balancing,
+                consistency_level=write_cl,
+                request_timeout=config.request_timeout,
+            ),
+        }
+        auth = (
+            PlainTextAuthProvider(username=config.username, password=config.password)
+            if config.username
+            else None
+        )
+        cluster = Cluster(
+            contact_points=list(config.contact_points),
+            port=config.port,
+            auth_provider=auth,
+            execution_profiles=profiles,
+            connect_timeout=config.connect_timeout,
+            control_connection_timeout=config.connect_timeout,
+            # Come back quickly after an outage instead of the driver's 10-minute ceiling.
+            reconnection_policy=ExponentialReconnectionPolicy(base_delay=0.5, max_delay=5.0),
+            protocol_version=4,
+        )
+        started = time.perf_counter()
+        try:
+            session = cluster.connect()
+        except AVAILABILITY_ERRORS as exc:
+            cluster.shutdown()
+            self.breaker.record_failure()
+            self.metrics.record(time.perf_counter() - started, error=True)
+            raise MessageStoreUnavailable(
+                f"The message store is unreachable at {', '.join(config.contact_points)}:"
+                f"{config.port}: {exc}"
+            ) from exc
+        self.breaker.record_success()
+        self._cluster = cluster
+        self._prepared.clear()
+        logger.info("CQL session open to %s (keyspace %s)", config.contact_points, self.keyspace)
+        return session
+
+    def register_cqlengine(self) -> None:
+        """Lets the cqlengine models (admin-grade queries) run on this cluster.
+
+        cqlengine forces ``dict_factory`` rows on the session it is given, so it
+        gets a second session of the same cluster and the hot-path session keeps
+        its own row factory. Call it before querying through a cqlengine model.
+        """
+        from cassandra.cqlengine import connection as cqlengine_connection
+        from cassandra.cqlengine import models as cqlengine_models
+
+        with self._lock:
+            if self._cqlengine_pid == os.getpid():
+                return
+            session = self._guarded(self.cluster.connect)
+            with contextlib.suppress(CQLEngineException):
+                cqlengine_connection.unregister_connection("default")
+            cqlengine_connection.register_connection("default", session=session, default=True)
+            cqlengine_models.DEFAULT_KEYSPACE = self.keyspace
+            self._cqlengine_pid = os.getpid()
+
+    def _forget_inherited_session(self) -> None:
+        # The parent's cluster threads do not exist in this process; shutting it
+        # down here could block, so it is dropped, not closed.
+        with self._lock:
+            self._pid = os.getpid()
+            self._cluster = None
+            self._session = None
+            self._prepared = OrderedDict()
+            self.metrics = ScyllaMetrics()
+
+    def shutdown(self) -> None:
+        with self._lock:
+            if self._cluster is not None and self._pid == os.getpid():
+                self._cluster.shutdown()
+            self._cluster = None
+            self._session = None
+            self._prepared.clear()
+
+    # ------------------------------------------------------------ statements
+    def prepare(self, cql: str) -> PreparedStatement:
+        """A prepared statement for ``cql``, prepared once and kept in an LRU."""
+        cache = self._prepared
+        statement = cache.get(cql)
+        if statement is not None:
+            cache.move_to_end(cql)
+            return statement
+        statement = self._guarded(lambda: self.session.prepare(cql))
+        with self._lock:
+            cache[cql] = statement
+            cache.move_to_end(cql)
+            while len(cache) > self.config.prepared_cache_size:
+                cache.popitem(last=False)
+        return statement
+
+    @property
+    def prepared_cache_size(self) -> int:
+        return len(self._prepared)
+
+    def execute(
+        self,
+        statement: str | Statement | PreparedStatement,
+        params: Params = None,
+        *,
+        write: bool = False,
+        timeout: float | None = None,
+    ) -> ResultSet:
+        profile = WRITE_PROFILE if write else READ_PROFILE
+        kwargs: dict[str, Any] = {"execution_profile": profile}
+        if timeout is not None:
+            kwargs["timeout"] = timeout
+        return self._guarded(lambda: self.session.execute(statement, params, **kwargs))
+
+    def execute_async(
+        self,
+        statement: str | Statement | PreparedStatement,
+        params: Params = None,
+        *,
+        write: bool = False,
+    ) -> ResponseFuture:
+        """Starts a statement; metrics and the breaker are updated when it completes."""
+        if not self.breaker.allow():
+            raise self._open_error()
+        started = time.perf_counter()
+        future = self.session.execute_async(
+            statement, params, execution_profile=WRITE_PROFILE if write else READ_PROFILE
+        )
+        future.add_callbacks(
+            callback=self._on_async_success,
+            callback_args=(started,),
+            errback=self._on_async_error,
+            errback_args=(started,),
+        )
+        return future
+
+    async def execute_aio(
+        self,
+        statement: str | Statement | PreparedStatement,
+        params: Params = None,
+        *,
+        write: bool = False,
+    ) -> list[Any]:
+        """Awaits a statement on the driver's own I/O thread: no thread per call.
+
+        Returns the rows of the first page (statements here are bounded by LIMIT).
+        """
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[list[Any]] = loop.create_future()
+
+        def resolve(rows: list[Any]) -> None:
+            if not waiter.done():
+                waiter.set_result(list(rows) if rows else [])
+
+        def reject(exc: BaseException) -> None:
+            if not waiter.done():
+                waiter.set_exception(self._translate(exc))
+
+        future = self.execute_async(statement, params, write=write)
+        future.add_callbacks(
+            callback=lambda rows: loop.call_soon_threadsafe(resolve, rows),
+            errback=lambda exc: loop.call_soon_threadsafe(reject, exc),
+        )
+        return await waiter
+
+    # ------------------------------------------------------------ internals
+    def _guarded(self, call: Callable[[], Any]) -> Any:
+        if not self.breaker.allow():
+            raise self._open_error()
+        started = time.perf_counter()
+        try:
+            result = call()
+        except AVAILABILITY_ERRORS as exc:
+            self.breaker.record_failure()
+            self.metrics.record(time.perf_counter() - started, error=True)
+            raise self._translate(exc) from exc
+        except MessageStoreUnavailable:
+            self.metrics.record(time.perf_counter() - started, error=True)
+            raise
+        except Exception:
+            # A bad statement is our bug, not an outage: it does not open the breaker.
+            self.breaker.record_success()
+            self.metrics.record(time.perf_counter() - started, error=True)
+            raise
+        self.breaker.record_success()
+        self.metrics.record(time.perf_counter() - started, error=False)
+        return result
+
+    def _on_async_success(self, _rows: Any, started: float) -> None:
+        self.breaker.record_success()
+        self.metrics.record(time.perf_counter() - started, error=False)
+
+    def _on_async_error(self, exc: BaseException, started: float) -> None:
+        if isinstance(exc, AVAILABILITY_ERRORS):
+            self.breaker.record_failure()
+        self.metrics.record(time.perf_counter() - started, error=True)
+
+    def _translate(self, exc: BaseException) -> BaseException:
+        if isinstance(exc, AVAILABILITY_ERRORS):
+            return MessageStoreUnavailable(f"The message store did not answer: {exc}")
+        return exc
+
+    def _open_error(self) -> MessageStoreUnavailable:
+        return MessageStoreUnavailable(
+            "The message store is unavailable (circuit breaker open after repeated failures); "
+            f"retry in {self.breaker.retry_after():.1f}s."
+        )
+
+
+_client: ScyllaClient | None = None
+_client_lock = threading.Lock()
+
+
+def get_scylla_client() -> ScyllaClient:
+    """The process's CQL client; raises ``MessageStoreDisabled`` when SCYLLA_ENABLED is false."""
+    global _client
+    client = _client
+    if client is not None:
+        return client
+    with _client_lock:
+        if _client is None:
+            config = ScyllaSettings.from_django()
+            if not config.enabled:
+                raise MessageStoreDisabled()
+            _client = ScyllaClient(config)
+        return _client
+
+
+def reset_scylla_client() -> None:
+    """Closes the client so the next call reads the settings again (tests, settings changes)."""
+    global _client
+    with _client_lock:
+        if _client is not None:
+            _client.shutdown()
+        _client = None
+
+
+def peek_scylla_client() -> ScyllaClient | None:
+    """The client if this process already made one; never connects (metrics, probes)."""
+    return _client

@@ -1,0 +1,1 @@
+"""The WellWon Django project: settings, URLs, health probes and metrics."""

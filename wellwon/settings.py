@@ -1,0 +1,227 @@
+"""Django settings for WellWon, read entirely from environment variables.
+
+Every variable has a development default that works with ``services/stack up``;
+``.env.example`` lists them all. Production sets DEBUG=false, which makes
+SECRET_KEY mandatory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from wellwon.env import (
+    ConfigError,
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    env_optional,
+    env_parsed,
+    env_str,
+    parse_replication,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = env_bool("DEBUG", True)
+_DEV_SECRET = "dev-only-insecure-secret-key-change-me-0123456789abcdefghij"  # noqa: S105
+SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if DEBUG else None)
+if not DEBUG and SECRET_KEY == _DEV_SECRET:
+    raise ConfigError("SECRET_KEY must be set to a secret value when DEBUG=false")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list(
+    "CSRF_TRUSTED_ORIGINS", ["http://127.0.0.1:8000", "http://localhost:8000"]
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "messaging",
+    "presence",
+]
+
+MIDDLEWARE = [
+    "wellwon.metrics.RequestMetricsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "wellwon.urls"
+WSGI_APPLICATION = "wellwon.wsgi.application"
+ASGI_APPLICATION = "wellwon.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# PostgreSQL: DATABASE_URL wins; otherwise POSTGRES_* (defaults match services/stack).
+# WELLWON_TEST_SUFFIX lets two test runs share one server without sharing databases.
+_TEST_SUFFIX = env_optional("WELLWON_TEST_SUFFIX") or ""
+
+
+def _database() -> dict[str, object]:
+    url = env_optional("DATABASE_URL")
+    if url:
+        try:
+            config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+        except ValueError as exc:
+            raise ConfigError(f"DATABASE_URL is malformed: {exc}") from None
+        if "postgres" not in str(config.get("ENGINE", "")):
+            raise ConfigError("DATABASE_URL must be a postgres:// URL")
+    else:
+        config = {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": env_str("POSTGRES_DB", "wellwon"),
+            "USER": env_str("POSTGRES_USER", "wellwon"),
+            "PASSWORD": env_str("POSTGRES_PASSWORD", "wellwon"),
+            "HOST": env_str("POSTGRES_HOST", "127.0.0.1"),
+            "PORT": env_int("POSTGRES_PORT", 5432, minimum=1, maximum=65535),
+            "CONN_MAX_AGE": 60,
+        }
+    config["CONN_HEALTH_CHECKS"] = True
+    config["OPTIONS"] = {"connect_timeout": env_int("POSTGRES_CONNECT_TIMEOUT", 3, minimum=1)}
+    config["TEST"] = {"NAME": f"test_{config['NAME']}{'_' + _TEST_SUFFIX if _TEST_SUFFIX else ''}"}
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Redis (django-redis): typing, presence, counters, worker-id leases.
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ConfigError(f"REDIS_URL={REDIS_URL!r} must start with redis://, rediss:// or unix://")
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": env_float("REDIS_CONNECT_TIMEOUT", 0.5),
+            "SOCKET_TIMEOUT": env_float("REDIS_TIMEOUT", 0.5),
+        },
+        "KEY_PREFIX": env_str("REDIS_KEY_PREFIX", "wellwon"),
+    }
+}
+
+
+# CQL message store (the seed's names).
+def _cql_identifier(value: str) -> str:
+    if not value.replace("_", "").isalnum() or not value[0].isalpha() or len(value) > 48:
+        raise ValueError(
+            "a keyspace name is letters, digits and underscores, starting with a letter"
+        )
+    return value
+
+
+SCYLLA_ENABLED = env_bool("SCYLLA_ENABLED", True)
+SCYLLA_CONTACT_POINTS = env_list("SCYLLA_CONTACT_POINTS", ["127.0.0.1"])
+SCYLLA_PORT = env_int("SCYLLA_PORT", 9042, minimum=1, maximum=65535)
+SCYLLA_KEYSPACE = env_parsed("SCYLLA_KEYSPACE", "wellwon_scylla", _cql_identifier)
+SCYLLA_USERNAME = env_optional("SCYLLA_USERNAME")
+SCYLLA_PASSWORD = env_optional("SCYLLA_PASSWORD")
+SCYLLA_LOCAL_DC = env_str("SCYLLA_LOCAL_DC", "datacenter1")
+SCYLLA_REPLICATION = env_parsed(
+    "SCYLLA_REPLICATION", {"class": "SimpleStrategy", "replication_factor": 1}, parse_replication
+)
+_CONSISTENCY = ("ONE", "TWO", "THREE", "QUORUM", "ALL", "LOCAL_QUORUM", "EACH_QUORUM", "LOCAL_ONE")
+SCYLLA_WRITE_CONSISTENCY = env_choice("SCYLLA_WRITE_CONSISTENCY", "LOCAL_QUORUM", _CONSISTENCY)
+SCYLLA_READ_CONSISTENCY = env_choice("SCYLLA_READ_CONSISTENCY", "LOCAL_ONE", _CONSISTENCY)
+SCYLLA_CONNECT_TIMEOUT = env_float("SCYLLA_CONNECT_TIMEOUT", 3.0)
+SCYLLA_REQUEST_TIMEOUT = env_float("SCYLLA_REQUEST_TIMEOUT", 5.0)
+
+
+# Health probes: each store must answer within this many seconds.
+HEALTH_CHECK_TIMEOUT = env_float("HEALTH_CHECK_TIMEOUT", 2.0)
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("THROTTLE_ANON", "60/min"),
+        "user": env_str("THROTTLE_USER", "6000/min"),
+    },
+    "EXCEPTION_HANDLER": "messaging.api.exceptions.exception_handler",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "WellWon messaging API",
+    "DESCRIPTION": "Chats in PostgreSQL, messages in ScyllaDB/Cassandra, presence in Redis.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Request size limit: a chat message body is small; anything bigger is refused early.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024, minimum=1024)
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 3600, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"cassandra": {"level": "WARNING"}},
+}
