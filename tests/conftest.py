@@ -25,7 +25,9 @@ def _create_test_keyspace(client: ScyllaClient) -> None:
         f"CREATE KEYSPACE IF NOT EXISTS {client.keyspace} WITH replication = {{{replication}}}",
         write=True,
     )
-    text = re.sub(r"--[^\n]*", "", (Path(settings.BASE_DIR) / "schema" / "schema.scylla").read_text())
+    text = re.sub(
+        r"--[^\n]*", "", (Path(settings.BASE_DIR) / "schema" / "schema.scylla").read_text()
+    )
     session = client.cluster.connect(client.keyspace)
     for statement in (s.strip() for s in text.split(";")):
         if statement and not statement.upper().startswith("CREATE KEYSPACE"):
