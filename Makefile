@@ -27,8 +27,10 @@ run: services
 	@echo "[make] http://$(HOST):$(PORT)/api/ (browsable API), /admin/ — demo login: demo / demo-password"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The main suite, then the fault phase (stops and restarts services on purpose).
 test: services
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not faults and not cluster"
+	$(BIN)/pytest -m faults
 
 lint: venv
 	$(BIN)/ruff check .
