@@ -1,0 +1,84 @@
+"""The presence app's settings, read from ``django.conf.settings`` with defaults.
+
+The app never imports the project package; a project that installs it may set
+any of these names (durations in seconds):
+
+``PRESENCE_CACHE_ALIAS`` ("default")
+    The django-redis cache whose Redis holds typing, presence, counters and
+    leases. Its ``KEY_PREFIX`` namespaces every key, so a test run with its own
+    prefix never sees development data.
+``PRESENCE_TYPING_TTL`` (10)
+    How long one "I am typing" lasts unless renewed.
+``PRESENCE_ONLINE_WINDOW`` (60)
+    A user whose last heartbeat is older than this is offline.
+``PRESENCE_LAST_SEEN_TTL`` (30 days)
+    How long "last seen" is remembered after the last heartbeat.
+``PRESENCE_MAX_USERS`` (100)
+    Most users one presence query may ask about.
+``PRESENCE_MEMBERSHIP_CHECK`` ("messaging.selectors.user_is_participant")
+    Dotted path to ``(user, chat_id: UUID) -> bool``; imported on use, so the
+    two apps do not import each other at start-up.
+``PRESENCE_COUNTER_TTL`` (600)
+    How long a cached counter lives before it is rebuilt from its durable
+    source: the bound on staleness after an increment lost to an outage.
+``PRESENCE_COUNTER_REBUILD_TIMEOUT`` (10)
+    How long a reader holds the right to fill a missing counter.
+``PRESENCE_WORKER_LEASE_TTL`` (30)
+    Lifetime of a Snowflake worker-id lease; renewed every third of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+
+MembershipCheck = Callable[[Any, UUID], bool]
+
+
+@dataclass(frozen=True)
+class PresenceSettings:
+    cache_alias: str = "default"
+    typing_ttl: float = 10.0
+    online_window: float = 60.0
+    last_seen_ttl: float = 30 * 24 * 3600.0
+    max_users: int = 100
+    membership_check: str = "messaging.selectors.user_is_participant"
+    counter_ttl: float = 600.0
+    counter_rebuild_timeout: float = 10.0
+    worker_lease_ttl: float = 30.0
+
+    @classmethod
+    def from_django(cls) -> PresenceSettings:
+        """Read on every call (it is cheap) so ``override_settings`` takes effect."""
+        values: dict[str, Any] = {
+            f.name: getattr(settings, f"PRESENCE_{f.name.upper()}", f.default) for f in fields(cls)
+        }
+        loaded = cls(**values)
+        for f in fields(cls):
+            value = getattr(loaded, f.name)
+            if f.type in ("float", "int") and not (
+                isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+            ):
+                raise ImproperlyConfigured(
+                    f"PRESENCE_{f.name.upper()} must be a positive number, not {value!r}"
+                )
+        return loaded
+
+
+def presence_settings() -> PresenceSettings:
+    return PresenceSettings.from_django()
+
+
+def membership_check() -> MembershipCheck:
+    path = presence_settings().membership_check
+    try:
+        check: MembershipCheck = import_string(path)
+    except ImportError as exc:
+        raise ImproperlyConfigured(f"PRESENCE_MEMBERSHIP_CHECK={path!r}: {exc}") from exc
+    return check
