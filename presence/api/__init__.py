@@ -1,0 +1,1 @@
+"""The presence app's HTTP API (DRF): presence heartbeats and typing indicators."""

@@ -1,0 +1,140 @@
+"""Presence and typing endpoints: parse, check, call the service, serialise.
+
+A Redis outage answers 503 with a message naming the store; the app does not
+rely on the project's exception handler for that, so it stays pluggable.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+from uuid import UUID
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import APIException, NotFound
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from presence.api.serializers import (
+    PresenceInputSerializer,
+    PresenceListOutputSerializer,
+    PresenceQuerySerializer,
+    TypingListOutputSerializer,
+)
+from presence.conf import membership_check
+from presence.status import get_presence_many, set_presence
+from presence.store import REDIS_DOWN
+from presence.typing import list_typing, start_typing
+from presence.users import user_profiles
+
+_UNAVAILABLE = OpenApiResponse(description="Redis (the presence store) is unavailable.")
+
+
+def _me(request: Request) -> int:
+    return cast(int, request.user.pk)  # IsAuthenticated: a saved user
+
+
+class PresenceStoreUnavailable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The presence store (Redis) is unavailable; try again in a few seconds."
+    default_code = "presence_store_unavailable"
+
+
+class RedisBackedView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def get_authenticate_header(self, request: Request) -> str:
+        # DRF asks only the first authenticator; session auth has no header, so
+        # listing it first would turn "not logged in" into 403. Any challenge
+        # offered (e.g. Token) makes it the 401 the API promises.
+        for authenticator in self.get_authenticators():
+            header = authenticator.authenticate_header(request)
+            if header:
+                return str(header)
+        return super().get_authenticate_header(request)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, REDIS_DOWN):
+            exc = PresenceStoreUnavailable()
+        response = super().handle_exception(exc)
+        if response.status_code == status.HTTP_503_SERVICE_UNAVAILABLE:
+            response["Retry-After"] = "5"
+        return response
+
+
+class PresenceView(RedisBackedView):
+    """My presence heartbeat (POST) and the presence of up to 100 users (GET)."""
+
+    @extend_schema(
+        request=PresenceInputSerializer,
+        responses={
+            204: None,
+            400: OpenApiResponse(description="Unknown status."),
+            503: _UNAVAILABLE,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = PresenceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        set_presence(_me(request), data.validated_data["status"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        parameters=[PresenceQuerySerializer],
+        responses={
+            200: PresenceListOutputSerializer,
+            400: OpenApiResponse(description="Missing or bad ids, or more than 100."),
+            503: _UNAVAILABLE,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        query = PresenceQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        presence = get_presence_many(query.validated_data["users"])
+        results = [
+            {"user_id": user_id, "status": info.status.value, "last_seen": info.last_seen}
+            for user_id, info in presence.items()
+        ]
+        return Response(PresenceListOutputSerializer({"results": results}).data)
+
+
+class ChatTypingView(RedisBackedView):
+    """Typing in a chat: POST marks me typing for 10 s; GET lists the others typing."""
+
+    def _check_participant(self, request: Request, chat_id: UUID) -> None:
+        # 404, not 403: a non-participant must not learn that the chat exists.
+        if not membership_check()(request.user, chat_id):
+            raise NotFound("No chat with this id among your chats.")
+
+    @extend_schema(
+        request=None,
+        responses={
+            204: None,
+            404: OpenApiResponse(description="Not a participant."),
+            503: _UNAVAILABLE,
+        },
+    )
+    def post(self, request: Request, chat_id: UUID) -> Response:
+        self._check_participant(request, chat_id)
+        start_typing(chat_id, _me(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        responses={
+            200: TypingListOutputSerializer,
+            404: OpenApiResponse(description="Not a participant."),
+            503: _UNAVAILABLE,
+        },
+    )
+    def get(self, request: Request, chat_id: UUID) -> Response:
+        self._check_participant(request, chat_id)
+        entries = list_typing(chat_id, exclude_user_id=_me(request))
+        profiles = user_profiles(entry.user_id for entry in entries)
+        typing: list[dict[str, Any]] = [
+            {"user": profiles[entry.user_id], "expires_at": entry.expires_at}
+            for entry in entries
+            if entry.user_id in profiles
+        ]
+        return Response(TypingListOutputSerializer({"typing": typing}).data)
