@@ -17,14 +17,17 @@ from messaging.scylla.health import (
     liveness_probe,
     readiness_probe,
 )
+from messaging.scylla.snowflake import calculate_message_bucket, generate_snowflake_id
 
 __all__ = [
     "MessageStoreDisabled",
     "MessageStoreError",
     "MessageStoreUnavailable",
     "ScyllaClient",
+    "calculate_message_bucket",
     "check_cluster_health",
     "check_connection_health",
+    "generate_snowflake_id",
     "get_scylla_client",
     "liveness_probe",
     "peek_scylla_client",

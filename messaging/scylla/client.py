@@ -276,7 +276,7 @@ class ScyllaClient:
 
         def reject(exc: BaseException) -> None:
             if not waiter.done():
-                waiter.set_exception(self._translate(exc))
+                waiter.set_exception(self.translate_error(exc))
 
         future = self.execute_async(statement, params, write=write)
         future.add_callbacks(
@@ -295,7 +295,7 @@ class ScyllaClient:
         except AVAILABILITY_ERRORS as exc:
             self.breaker.record_failure()
             self.metrics.record(time.perf_counter() - started, error=True)
-            raise self._translate(exc) from exc
+            raise self.translate_error(exc) from exc
         except MessageStoreUnavailable:
             self.metrics.record(time.perf_counter() - started, error=True)
             raise
@@ -317,7 +317,8 @@ class ScyllaClient:
             self.breaker.record_failure()
         self.metrics.record(time.perf_counter() - started, error=True)
 
-    def _translate(self, exc: BaseException) -> BaseException:
+    def translate_error(self, exc: BaseException) -> BaseException:
+        """The error to raise for a failed statement: outages become MessageStoreUnavailable."""
         if isinstance(exc, AVAILABILITY_ERRORS):
             return MessageStoreUnavailable(f"The message store did not answer: {exc}")
         return exc

@@ -1,0 +1,231 @@
+"""Each repository operation is written once, as a *plan*, and run sync or async.
+
+A plan is a generator that yields the statements it needs and receives their
+rows::
+
+    def plan_get_message(self, channel_id, message_id):
+        rows = yield Query(sql.select_message, (channel_id, bucket, message_id))
+        return decode(rows[0]) if rows else None
+
+``PlanRunner.run`` drives it with blocking calls; ``PlanRunner.arun`` awaits
+each step through the driver's own callbacks (``ScyllaClient.execute_aio``),
+so the ``a*`` twins and ``AsyncMessageScyllaRepo`` share every line of logic
+and no thread is spent per call. A ``Fanout`` step runs many statements at a
+bounded concurrency from the driver's callbacks, the way
+``cassandra.concurrent.execute_concurrent`` does, and wakes the caller once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import threading
+from collections.abc import Callable, Coroutine, Generator, Sequence
+from dataclasses import dataclass
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+
+from cassandra import ConsistencyLevel
+from cassandra.query import PreparedStatement, Statement
+
+from messaging.scylla.client import ScyllaClient
+
+Rows = list[Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    cql: str
+    params: tuple[Any, ...]
+    write: bool = False
+    lwt: bool = False  # a lightweight transaction: Paxos at LOCAL_SERIAL
+
+
+@dataclass(frozen=True, slots=True)
+class Fanout:
+    """Independent statements run together; the plan receives their rows in order."""
+
+    queries: Sequence[Query]
+    concurrency: int
+
+
+Step = Query | Fanout
+R = TypeVar("R")
+P = ParamSpec("P")
+Plan = Generator[Step, Any, R]
+
+
+class PlanRunner:
+    def __init__(self, client: ScyllaClient) -> None:
+        self.client = client
+
+    def run(self, plan: Plan[R]) -> R:
+        try:
+            step = next(plan)
+            while True:
+                step = plan.send(self._execute(step))
+        except StopIteration as done:
+            result: R = done.value
+            return result
+
+    async def arun(self, plan: Plan[R]) -> R:
+        try:
+            step = next(plan)
+            while True:
+                step = plan.send(await self._aexecute(step))
+        except StopIteration as done:
+            result: R = done.value
+            return result
+
+    def _execute(self, step: Step) -> Rows | list[Rows]:
+        if isinstance(step, Query):
+            statement, params = self._statement(step)
+            return self.client.execute(statement, params, write=step.write).current_rows
+        if not step.queries:
+            return []
+        finished = threading.Event()
+        fanout = _Fanout(self, step, finished.set)
+        fanout.pump()
+        finished.wait()
+        return fanout.outcome()
+
+    async def _aexecute(self, step: Step) -> Rows | list[Rows]:
+        if isinstance(step, Query):
+            statement, params = self._statement(step)
+            return await self.client.execute_aio(statement, params, write=step.write)
+        if not step.queries:
+            return []
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[None] = loop.create_future()
+
+        def resolve() -> None:
+            if not waiter.done():
+                waiter.set_result(None)
+
+        def wake() -> None:
+            loop.call_soon_threadsafe(resolve)
+
+        fanout = _Fanout(self, step, wake)
+        fanout.pump()
+        await waiter
+        return fanout.outcome()
+
+    def _statement(self, query: Query) -> tuple[PreparedStatement | Statement, Any]:
+        prepared = self.client.prepare(query.cql)
+        if not query.lwt:
+            return prepared, query.params
+        bound = prepared.bind(query.params)
+        bound.serial_consistency_level = ConsistencyLevel.LOCAL_SERIAL
+        return bound, None
+
+
+class _Fanout:
+    """Keeps up to ``concurrency`` statements in flight, submitting from callbacks.
+
+    ``pump`` is re-entrant safe: a callback that fires while another frame is
+    submitting leaves the work to that frame instead of recursing.
+    """
+
+    def __init__(self, runner: PlanRunner, step: Fanout, finish: Callable[[], None]) -> None:
+        self._runner = runner
+        self._queries = step.queries
+        self._limit = max(1, step.concurrency)
+        self._finish = finish
+        self._results: list[Rows] = [[] for _ in step.queries]
+        self._lock = threading.Lock()
+        self._next = 0
+        self._in_flight = 0
+        self._pumping = False
+        self._done = False
+        self._error: BaseException | None = None
+
+    def outcome(self) -> list[Rows]:
+        if self._error is not None:
+            raise self._error
+        return self._results
+
+    def pump(self) -> None:
+        with self._lock:
+            if self._pumping:
+                return
+            self._pumping = True
+        while True:
+            with self._lock:
+                if (
+                    self._error is None
+                    and self._next < len(self._queries)
+                    and (self._in_flight < self._limit)
+                ):
+                    index = self._next
+                    self._next += 1
+                    self._in_flight += 1
+                else:
+                    self._pumping = False
+                    break
+            self._submit(index)
+        self._finish_if_done()
+
+    def _submit(self, index: int) -> None:
+        query = self._queries[index]
+        try:
+            statement, params = self._runner._statement(query)
+            future = self._runner.client.execute_async(statement, params, write=query.write)
+        except Exception as exc:  # breaker open, session gone: fail the whole step
+            self._settle(None, index, exc)
+            return
+        future.add_callbacks(
+            callback=self._settle,
+            callback_args=(index,),
+            errback=self._failed,
+            errback_args=(index,),
+        )
+
+    def _failed(self, exc: BaseException, index: int) -> None:
+        self._settle(None, index, exc)
+
+    def _settle(self, rows: Any, index: int, exc: BaseException | None = None) -> None:
+        with self._lock:
+            self._in_flight -= 1
+            if exc is not None:
+                if self._error is None:
+                    self._error = self._runner.client.translate_error(exc)
+            else:
+                self._results[index] = list(rows) if rows else []
+        self.pump()
+
+    def _finish_if_done(self) -> None:
+        with self._lock:
+            if self._done or self._in_flight:
+                return
+            if self._error is None and self._next < len(self._queries):
+                return
+            self._done = True
+        self._finish()
+
+
+class HasRunner(Protocol):
+    _runner: PlanRunner
+
+
+H = TypeVar("H", bound=HasRunner)
+
+
+def sync_operation(plan: Callable[Concatenate[H, P], Plan[R]]) -> Callable[Concatenate[H, P], R]:
+    """A blocking method that runs ``plan``."""
+
+    @functools.wraps(plan)
+    def run(self: H, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        return self._runner.run(plan(self, *args, **kwargs))
+
+    return run
+
+
+def async_operation(
+    plan: Callable[Concatenate[H, P], Plan[R]],
+) -> Callable[Concatenate[H, P], Coroutine[Any, Any, R]]:
+    """A coroutine method that runs ``plan`` on the driver's callbacks."""
+
+    @functools.wraps(plan)
+    async def run(self: H, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        return await self._runner.arun(plan(self, *args, **kwargs))
+
+    return run
