@@ -32,8 +32,9 @@ not extend a key's TTL.
 ``CachedCounter`` wraps these functions for one family of counters keyed by
 ids (a chat id, or a ``(chat_id, user_id)`` tuple).
 
-Keys are one Lua script per call across several keys: fine on a single Redis
-(django-redis's default client), not on Redis Cluster.
+Each call is one Lua script over all its keys: fine on a single Redis
+(django-redis's default client); Redis Cluster would need the keys of one call
+in one hash slot.
 """
 
 from __future__ import annotations
@@ -200,6 +201,7 @@ class CachedCounter(Generic[IdT]):
 
     ``rebuild(ids)`` returns ``{id: durable count}`` for the ids asked; a
     tuple id such as ``(chat_id, user_id)`` becomes the key ``name:chat:user``.
+    Ids passed to one call are taken once each (``incr_many`` too).
 
         unread = CachedCounter("unread", rebuild=unread_counts_from_postgres)
         unread.get_many([(chat_id, user_id), ...])  # -> {(chat_id, user_id): n}

@@ -226,3 +226,11 @@ def test_the_openapi_schema_describes_the_endpoints() -> None:
     assert {"200", "404", "503"} <= set(typing["get"]["responses"])
     presence = schema["paths"]["/presence/"]
     assert [p["name"] for p in presence["get"]["parameters"]] == ["users"]
+
+
+def test_the_browsable_api_renders_both_pages(chat: Chat, alice: AbstractUser) -> None:
+    client = client_of(alice)
+    for url in (typing_url(chat.id), "/api/presence/?users=1"):
+        response = client.get(url, HTTP_ACCEPT="text/html")
+        assert response.status_code == 200
+        assert 'method="POST"' in response.content.decode()
