@@ -1,0 +1,284 @@
+"""The migration runner: applies ``schema/migrations/NNN_name.cql`` to the keyspace, once, in order.
+
+Steps, each safe to repeat:
+
+1. detect the server (``dialect``) and create the keyspace with the DDL that
+   server accepts, unless it exists; an existing ScyllaDB keyspace on tablets
+   is refused (counters and the secondary index need vnodes);
+2. create the two bookkeeping tables in the keyspace: ``schema_migrations``
+   (one row per applied file, with its checksum) and ``schema_migrations_lock``;
+3. take the lock: a lightweight transaction (``INSERT ... IF NOT EXISTS``) on
+   one row with a TTL, renewed after every statement, so a second process
+   waits instead of applying the same files (and a crashed one frees the lock
+   when the TTL runs out);
+4. check the applied rows against the files (a changed applied file is
+   refused, naming it), then apply each pending file statement by statement
+   in a session bound to the keyspace (files never name it), waiting for
+   schema agreement after every DDL statement, and record it.
+
+Two processes starting on an empty cluster both run the ``IF NOT EXISTS``
+DDL of steps 1-2; everything after that happens under the lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cassandra import ConsistencyLevel
+from cassandra.cluster import Cluster, Session
+from cassandra.query import SimpleStatement
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from messaging.scylla.client import ScyllaClient
+from messaging.scylla.dialect import (
+    TABLETS_NEEDED_BY,
+    Dialect,
+    detect_dialect,
+    keyspace_uses_tablets,
+    render_create_keyspace,
+    validate_keyspace_name,
+)
+from messaging.scylla.migration_files import (
+    AppliedMigration,
+    Migration,
+    MigrationError,
+    load_migrations,
+    plan_pending,
+)
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS_TABLE = "schema_migrations"
+LOCK_TABLE = "schema_migrations_lock"
+BOOKKEEPING_TABLES = frozenset({MIGRATIONS_TABLE, LOCK_TABLE})
+LOCK_ROW = "migrate"
+LOCK_TTL_SECONDS = 60
+DEFAULT_LOCK_TIMEOUT = 120.0
+# DDL can take seconds on a loaded cluster; the client's request timeout is for queries.
+DDL_TIMEOUT = 60.0
+AGREEMENT_WAIT_SECONDS = 60
+
+_BOOKKEEPING_DDL = (
+    f"CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} ("
+    "version int PRIMARY KEY, name text, checksum text, applied_at timestamp, applied_by text"
+    ") WITH comment = 'Applied schema migrations (scylla_migrate)'",
+    f"CREATE TABLE IF NOT EXISTS {LOCK_TABLE} ("
+    "name text PRIMARY KEY, owner text, renewed_at timestamp"
+    ") WITH comment = 'Lease of the process applying migrations (scylla_migrate)'",
+)
+
+
+class MigrationLockTimeout(MigrationError):
+    """Another process held the migration lock for longer than we were willing to wait."""
+
+
+@dataclass
+class MigrationReport:
+    """What ``apply_migrations`` did, or with ``plan_only`` would do."""
+
+    keyspace: str
+    dialect: Dialect
+    plan_only: bool
+    keyspace_ddl: str | None = None
+    applied: list[Migration] = field(default_factory=list)
+    already_applied: list[AppliedMigration] = field(default_factory=list)
+    lock_wait_seconds: float = 0.0
+
+
+def migrations_dir() -> Path:
+    """SCYLLA_MIGRATIONS_DIR, by default ``<BASE_DIR>/schema/migrations``."""
+    configured = getattr(settings, "SCYLLA_MIGRATIONS_DIR", None)
+    if configured:
+        return Path(configured)
+    base_dir = getattr(settings, "BASE_DIR", None)
+    if base_dir is None:
+        raise ImproperlyConfigured(
+            "Set SCYLLA_MIGRATIONS_DIR (or BASE_DIR) so the messaging app finds schema/migrations."
+        )
+    return Path(base_dir) / "schema" / "migrations"
+
+
+def apply_migrations(
+    client: ScyllaClient,
+    *,
+    keyspace: str | None = None,
+    directory: Path | None = None,
+    plan_only: bool = False,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+) -> MigrationReport:
+    """Brings ``keyspace`` (default: the client's) up to the migration files."""
+    keyspace = validate_keyspace_name(keyspace or client.keyspace)
+    migrations = load_migrations(directory or migrations_dir())
+    cluster = client.cluster
+    dialect = detect_dialect(client.session)
+    report = MigrationReport(keyspace=keyspace, dialect=dialect, plan_only=plan_only)
+    exists = keyspace in cluster.metadata.keyspaces
+    if not exists:
+        report.keyspace_ddl = render_create_keyspace(keyspace, client.config.replication, dialect)
+    if plan_only:
+        applied = read_applied(client, keyspace) if exists else []
+        report.already_applied = applied
+        report.applied = plan_pending(migrations, applied, keyspace=keyspace)
+        return report
+
+    if report.keyspace_ddl is not None:
+        run_ddl(client.session, cluster, report.keyspace_ddl, timeout=DDL_TIMEOUT)
+        logger.info("created keyspace %s on %s", keyspace, dialect)
+    if keyspace_uses_tablets(client.session, dialect, keyspace):
+        raise MigrationError(
+            f"keyspace {keyspace} uses tablets on {dialect}; this schema needs vnodes for "
+            f"{TABLETS_NEEDED_BY}. A keyspace cannot switch: recreate it with "
+            "scylla_migrate (which disables tablets) and copy the data over."
+        )
+    session = cluster.connect(keyspace)
+    try:
+        for ddl in _BOOKKEEPING_DDL:
+            run_ddl(session, cluster, ddl)
+        with _migration_lock(session, client.config.write_consistency, lock_timeout) as lease:
+            report.lock_wait_seconds = lease.waited
+            applied = read_applied(client, keyspace)
+            report.already_applied = applied
+            for migration in plan_pending(migrations, applied, keyspace=keyspace):
+                _apply_one(session, cluster, migration, lease)
+                report.applied.append(migration)
+    finally:
+        session.shutdown()
+    return report
+
+
+def _apply_one(session: Session, cluster: Cluster, migration: Migration, lease: _Lease) -> None:
+    started = time.perf_counter()
+    for statement in migration.statements:
+        try:
+            run_ddl(session, cluster, statement)
+        except MigrationError:
+            raise
+        except Exception as exc:
+            raise MigrationError(
+                f"{migration.filename} failed at: {statement[:120]}: {exc}. Nothing after "
+                "this statement ran and the file is not recorded; fix the cause and run "
+                "scylla_migrate again (statements should be IF NOT EXISTS so the rerun is safe)."
+            ) from exc
+        lease.renew()
+    session.execute(
+        lease.statement(
+            f"INSERT INTO {MIGRATIONS_TABLE} (version, name, checksum, applied_at, applied_by) "
+            "VALUES (%s, %s, %s, toTimestamp(now()), %s)"
+        ),
+        (migration.version, migration.name, migration.checksum, lease.owner),
+    )
+    logger.info(
+        "applied %s (%d statements, %.2fs)",
+        migration.filename,
+        len(migration.statements),
+        time.perf_counter() - started,
+    )
+
+
+def read_applied(client: ScyllaClient, keyspace: str) -> list[AppliedMigration]:
+    """The applied rows, read at the write consistency so a previous run's record is seen."""
+    if MIGRATIONS_TABLE not in client.cluster.metadata.keyspaces[keyspace].tables:
+        return []
+    statement = SimpleStatement(
+        f"SELECT version, name, checksum, applied_at FROM {keyspace}.{MIGRATIONS_TABLE}",
+        consistency_level=getattr(ConsistencyLevel, client.config.write_consistency),
+    )
+    rows = client.execute(statement, write=True, timeout=DDL_TIMEOUT)
+    return sorted(
+        (AppliedMigration(r.version, r.name, r.checksum, _utc(r.applied_at)) for r in rows),
+        key=lambda row: row.version,
+    )
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    # The driver returns timestamps as naive UTC datetimes.
+    return moment.replace(tzinfo=UTC) if moment is not None else None
+
+
+def run_ddl(
+    session: Session, cluster: Cluster, statement: str, *, timeout: float = DDL_TIMEOUT
+) -> None:
+    session.execute(statement, timeout=timeout)
+    if not cluster.control_connection.wait_for_schema_agreement(wait_time=AGREEMENT_WAIT_SECONDS):
+        raise MigrationError(
+            f"the cluster did not agree on the schema within {AGREEMENT_WAIT_SECONDS}s after "
+            f"{statement[:80]}; check `nodetool describecluster`, then run scylla_migrate again"
+        )
+
+
+class _Lease:
+    """The lock row held by this process; ``renew`` pushes its TTL forward."""
+
+    def __init__(self, session: Session, consistency: str) -> None:
+        self.session = session
+        self.consistency = getattr(ConsistencyLevel, consistency)
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.waited = 0.0
+
+    def statement(self, cql: str) -> SimpleStatement:
+        return SimpleStatement(cql, consistency_level=self.consistency)
+
+    def acquire(self, timeout: float) -> None:
+        started = time.monotonic()
+        delay = 0.1
+        while True:
+            result = self.session.execute(
+                self.statement(
+                    f"INSERT INTO {LOCK_TABLE} (name, owner, renewed_at) "
+                    "VALUES (%s, %s, toTimestamp(now())) "
+                    f"IF NOT EXISTS USING TTL {LOCK_TTL_SECONDS}"
+                ),
+                (LOCK_ROW, self.owner),
+            )
+            self.waited = time.monotonic() - started
+            if result.was_applied:
+                return
+            holder = getattr(result.one(), "owner", "another process")
+            if self.waited >= timeout:
+                raise MigrationLockTimeout(
+                    f"another scylla_migrate ({holder}) has held the migration lock for "
+                    f"{self.waited:.0f}s; wait for it, or if it died, for its lock to expire "
+                    f"(at most {LOCK_TTL_SECONDS}s after its last statement)"
+                )
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+
+    def renew(self) -> None:
+        result = self.session.execute(
+            self.statement(
+                f"UPDATE {LOCK_TABLE} USING TTL {LOCK_TTL_SECONDS} "
+                "SET owner = %s, renewed_at = toTimestamp(now()) WHERE name = %s IF owner = %s"
+            ),
+            (self.owner, LOCK_ROW, self.owner),
+        )
+        if not result.was_applied:
+            raise MigrationError(
+                "lost the migration lock (it expired and another process took it); "
+                "stopped before the next statement; run scylla_migrate again"
+            )
+
+    def release(self) -> None:
+        self.session.execute(
+            self.statement(f"DELETE FROM {LOCK_TABLE} WHERE name = %s IF owner = %s"),
+            (LOCK_ROW, self.owner),
+        )
+
+
+@contextmanager
+def _migration_lock(session: Session, consistency: str, timeout: float) -> Iterator[_Lease]:
+    lease = _Lease(session, consistency)
+    lease.acquire(timeout)
+    try:
+        yield lease
+    finally:
+        lease.release()
