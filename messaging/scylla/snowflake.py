@@ -4,10 +4,11 @@ Layout of an id (the seed's)::
 
     | 1 bit 0 | 42 bits ms since 2024-01-01T00:00:00Z | 10 bits worker | 12 bits sequence |
 
-Ids are stored in CQL ``bigint`` columns, which are *signed* 64-bit integers:
-the top bit stays 0 until 2163 (2**42 ms after the epoch), so every id is a
-positive ``bigint`` and numeric order is time order. JSON carries them as
-strings (a JavaScript number holds only 53 bits).
+Ids are stored in CQL ``bigint`` columns, which are *signed* 64-bit integers.
+The seed gives the timestamp 42 bits, so its top bit is the sign bit: ids are
+positive (and numeric order is time order) until 2**41 ms after the epoch,
+2093-09-06; later times are refused rather than wrapped into negative ids.
+JSON carries ids as strings (a JavaScript number holds only 53 bits).
 
 The sequence space of each millisecond is split in two halves so that the two
 ways of minting ids can never collide on one worker:
@@ -44,7 +45,8 @@ EPOCH_MS = int(EPOCH.timestamp() * 1000)
 TIMESTAMP_BITS = 42
 WORKER_BITS = 10
 SEQUENCE_BITS = 12
-MAX_TIMESTAMP_MS = (1 << TIMESTAMP_BITS) - 1
+# The last millisecond whose ids fit a signed bigint (the 42nd bit would be the sign).
+MAX_TIMESTAMP_MS = (1 << (TIMESTAMP_BITS - 1)) - 1
 MAX_WORKER_ID = (1 << WORKER_BITS) - 1
 MAX_SEQUENCE = (1 << SEQUENCE_BITS) - 1
 WORKER_SHIFT = SEQUENCE_BITS
@@ -85,7 +87,9 @@ def parse_snowflake(snowflake_id: int) -> SnowflakeParts:
 
 def compose_snowflake(timestamp_ms: int, worker_id: int, sequence: int) -> int:
     if not 0 <= timestamp_ms <= MAX_TIMESTAMP_MS:
-        raise ValueError(f"timestamp {timestamp_ms} ms is outside the Snowflake range")
+        raise ValueError(
+            f"timestamp {timestamp_ms} ms is outside the Snowflake range (2024-01-01..2093-09-06)"
+        )
     if not 0 <= worker_id <= MAX_WORKER_ID:
         raise ValueError(f"worker id {worker_id} is outside 0..{MAX_WORKER_ID}")
     if not 0 <= sequence <= MAX_SEQUENCE:
@@ -115,13 +119,14 @@ def snowflake_to_unix_micros(snowflake_id: int) -> int:
 
     ``USING TIMESTAMP`` with this value makes a later id win over an earlier
     one regardless of the order the writes arrive in (read positions, a
-    channel's last message). The millisecond gives the thousands; the sequence
-    scaled to 0..999 the rest, so ids of one millisecond are ordered too except
-    for a few sequences sharing one microsecond (then Cassandra keeps the
-    larger value, which is again the later id).
+    channel's last message). The millisecond gives the thousands; the 22 bits
+    below it (worker and sequence) scaled to 0..999 give the rest, so ids of
+    one millisecond keep their order too, except a few neighbours sharing one
+    microsecond (then Cassandra keeps the larger value, again the later id).
     """
     ms = snowflake_id >> TIMESTAMP_SHIFT
-    return (EPOCH_MS + ms) * 1000 + ((snowflake_id & MAX_SEQUENCE) * 1000 >> SEQUENCE_BITS)
+    below_ms = snowflake_id & ((1 << TIMESTAMP_SHIFT) - 1)
+    return (EPOCH_MS + ms) * 1000 + (below_ms * 1000 >> TIMESTAMP_SHIFT)
 
 
 def smallest_snowflake_at(moment: datetime) -> int:
