@@ -15,6 +15,7 @@ urlpatterns = [
     path("api-auth/", include("rest_framework.urls")),
     # Before any other "api/" include, so chats/<uuid>/typing/ is never shadowed.
     path("api/", include("presence.urls")),
+    path("api/", include("messaging.api.urls")),
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),
     path("metrics", metrics.metrics_view, name="metrics"),

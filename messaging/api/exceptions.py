@@ -1,7 +1,10 @@
-"""Turns store outages into clear 503 answers instead of 500s.
+"""Maps errors to HTTP answers: use-case errors to 4xx, store outages to 503.
 
-DRF's own handler covers validation (400), auth (401/403) and 404; this adds the
-errors that mean "a store cannot serve this now", each with a message naming it.
+DRF's own handler covers validation (400), auth (401/403) and 404. Before it,
+the typed errors of the services and the message repository become the DRF
+exception that says the same thing (so their bodies have DRF's usual shape:
+``{"detail": ...}`` or ``{"field": ["message"]}``); after it, the errors that
+mean "a store cannot serve this now" become 503s naming the store.
 """
 
 from __future__ import annotations
@@ -11,15 +14,16 @@ from typing import Any
 from django.db import DatabaseError, InterfaceError, OperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from messaging.scylla.errors import MessageStoreError
+from messaging.services.errors import InvalidInput, NotFound, NotPermitted
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    response = drf_exception_handler(exc, context)
+    response = drf_exception_handler(as_api_exception(exc), context)
     if response is not None:
         return response
     if isinstance(exc, MessageStoreError):
@@ -29,6 +33,21 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, OperationalError | InterfaceError) or type(exc) is DatabaseError:
         return _unavailable(f"The chat database (PostgreSQL) is unavailable: {exc}".strip())
     return None
+
+
+def as_api_exception(exc: Exception) -> Exception:
+    """The DRF exception for a typed error of the use cases or the repository."""
+    from messaging.repository import errors as repo_errors
+
+    if isinstance(exc, NotFound | repo_errors.MessageNotFound):
+        return exceptions.NotFound(str(exc) or None)
+    if isinstance(exc, NotPermitted):
+        return exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, InvalidInput):
+        return exceptions.ValidationError({exc.field: [exc.message]})
+    if isinstance(exc, repo_errors.InvalidMessageInput):
+        return exceptions.ValidationError({exc.field: [str(exc)]})
+    return exc
 
 
 def _unavailable(detail: str) -> Response:

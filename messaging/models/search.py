@@ -21,9 +21,12 @@ from messaging.models.chats import Chat
 class SearchEntry(models.Model):
     chat = models.ForeignKey(Chat, on_delete=models.CASCADE, related_name="search_entries")
     message_id = models.BigIntegerField()
+    # No database constraint: a sender may be an account that is gone, or a Telegram
+    # user without one; the index must still take the message. Null = the system.
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",

@@ -1,0 +1,157 @@
+"""Messages, reactions, pins, edit history and read positions (``/api/chats/{id}/...``).
+
+Output serializers read the views built by ``messaging.selectors.messages``
+(a stored CQL message joined with its sender's profile and its reactions);
+they never touch a store themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from messaging.api.fields import SnowflakeField, UTCDateTimeField
+from messaging.api.serializers.users import UserSerializer
+from messaging.repository.data import MAX_CONTENT_LENGTH
+
+# What a client may post; "system" messages are written by the server only.
+POSTABLE_TYPES = ("text", "image", "file", "voice", "video", "sticker")
+MAX_ATTACHMENTS = 10
+
+
+class ReactionSerializer(serializers.Serializer):
+    emoji = serializers.CharField(read_only=True)
+    count = serializers.IntegerField(read_only=True)
+    me = serializers.BooleanField(read_only=True, help_text="Whether I reacted with it.")
+
+
+class TelegramRefSerializer(serializers.Serializer):
+    message_id = serializers.IntegerField(read_only=True)
+    chat_id = serializers.IntegerField(read_only=True)
+
+
+class MessageSerializer(serializers.Serializer):
+    """A message: reads a ``MessageView``."""
+
+    id = SnowflakeField(source="message.message_id", read_only=True)
+    chat_id = serializers.UUIDField(source="message.channel_id", read_only=True)
+    sender = UserSerializer(read_only=True)
+    content = serializers.CharField(source="message.content", read_only=True)
+    type = serializers.CharField(source="message.message_type", read_only=True)
+    source = serializers.CharField(source="message.source", read_only=True)  # type: ignore[assignment]
+    reply_to = SnowflakeField(source="message.reply_to_id", read_only=True, allow_null=True)
+    attachments = serializers.ListField(
+        source="message.attachments", child=serializers.DictField(), read_only=True
+    )
+    mentions = serializers.SerializerMethodField()
+    reactions = ReactionSerializer(many=True, read_only=True)
+    created_at = UTCDateTimeField(source="message.created_at")
+    edited_at = UTCDateTimeField(source="message.edited_at")
+    deleted = serializers.BooleanField(source="message.is_deleted", read_only=True)
+    telegram = serializers.SerializerMethodField()
+
+    def get_mentions(self, view: Any) -> list[int]:
+        return sorted(view.message.mentions)
+
+    @extend_schema_field(TelegramRefSerializer(allow_null=True))
+    def get_telegram(self, view: Any) -> dict[str, int] | None:
+        message = view.message
+        if message.telegram_message_id is None or message.telegram_chat_id is None:
+            return None
+        return {"message_id": message.telegram_message_id, "chat_id": message.telegram_chat_id}
+
+
+class MessagePageSerializer(serializers.Serializer):
+    """The shape of a page (for the schema; the paginator builds the body)."""
+
+    results = MessageSerializer(many=True)
+    next = serializers.URLField(allow_null=True, help_text="The page of older messages.")
+    previous = serializers.URLField(allow_null=True, help_text="The page of newer messages.")
+
+
+class AttachmentSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=("image", "file", "voice", "video", "sticker"))
+    url = serializers.URLField(max_length=2048)
+    file_name = serializers.CharField(max_length=255, required=False)
+    size = serializers.IntegerField(min_value=0, required=False)
+    mime_type = serializers.CharField(max_length=127, required=False)
+    duration = serializers.FloatField(min_value=0, required=False)
+
+
+class TemplateUseSerializer(serializers.Serializer):
+    id = serializers.IntegerField(min_value=1)
+    values = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=1000), default=dict
+    )
+
+
+class MessageCreateSerializer(serializers.Serializer):
+    content = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=MAX_CONTENT_LENGTH
+    )
+    type = serializers.ChoiceField(choices=POSTABLE_TYPES, default="text")
+    reply_to = SnowflakeField(required=False, allow_null=True)
+    attachments = AttachmentSerializer(  # type: ignore[call-arg]
+        many=True, required=False, max_length=MAX_ATTACHMENTS
+    )
+    template = TemplateUseSerializer(required=False, help_text="Post a template with values.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        has_content = bool(attrs.get("content", "").strip())
+        if "template" in attrs and has_content:
+            raise serializers.ValidationError(
+                {"content": ["Give either content or a template, not both."]}
+            )
+        if "template" not in attrs and not has_content and not attrs.get("attachments"):
+            raise serializers.ValidationError(
+                {"content": ["A message needs content, attachments or a template."]}
+            )
+        return attrs
+
+
+class MessageEditSerializer(serializers.Serializer):
+    content = serializers.CharField(trim_whitespace=False, max_length=MAX_CONTENT_LENGTH)
+
+    def validate_content(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError("The new content must not be blank.")
+        return value
+
+
+class EditSerializer(serializers.Serializer):
+    content = serializers.CharField(read_only=True, help_text="The text before this edit.")
+    edited_at = UTCDateTimeField()
+    editor = UserSerializer(read_only=True)
+
+
+class ReactionAddSerializer(serializers.Serializer):
+    emoji = serializers.CharField(max_length=64)
+
+
+class PinSerializer(serializers.Serializer):
+    message = MessageSerializer(read_only=True)
+    pinned_by = UserSerializer(read_only=True)
+    pinned_at = UTCDateTimeField()
+
+
+class PinCreateSerializer(serializers.Serializer):
+    message_id = SnowflakeField()
+
+
+class ReadSerializer(serializers.Serializer):
+    message_id = SnowflakeField(help_text="The newest message I have read.")
+
+
+class ReadPositionSerializer(serializers.Serializer):
+    last_read_message_id = SnowflakeField(read_only=True, allow_null=True)
+    unread_count = serializers.IntegerField(read_only=True)
+
+
+class SearchResultSerializer(MessageSerializer):
+    rank = serializers.FloatField(read_only=True)
+
+
+class SearchResultsSerializer(serializers.Serializer):
+    results = SearchResultSerializer(many=True)

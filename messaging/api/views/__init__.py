@@ -1,0 +1,1 @@
+"""Thin views: parse and check input, call a service or selector, serialise."""

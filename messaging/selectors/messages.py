@@ -1,0 +1,179 @@
+"""Reads of messages: CQL rows joined with PostgreSQL profiles and CQL reactions.
+
+Every read that returns messages costs a fixed number of round trips,
+whatever the messages hold: the rows (one query per bucket touched), the
+senders' profiles (one PostgreSQL query for the whole page) and the
+reactions with "did I react" (one repository call for the whole page).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from messaging.models import Participant
+from messaging.repository.data import ReactionSummary, StoredMessage
+from messaging.selectors.stores import edit_history_repo, message_repo
+from messaging.selectors.users import UserProfile, unknown_profile, user_profiles
+from messaging.services.errors import MessageNotFoundInChat
+
+SYSTEM = UserProfile(id=0, username="system", display_name="System")
+
+
+@dataclass(frozen=True)
+class MessageView:
+    """A message as the API shows it to one viewer."""
+
+    message: StoredMessage
+    sender: UserProfile
+    reactions: list[ReactionSummary] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MessagePage:
+    """Messages newest first, with the cursors of the neighbouring pages (None: no page)."""
+
+    messages: list[MessageView]
+    older_than: int | None  # next page: ?before=
+    newer_than: int | None  # previous page: ?after=
+
+
+@dataclass(frozen=True)
+class EditView:
+    content: str
+    edited_at: datetime
+    editor: UserProfile
+
+
+@dataclass(frozen=True)
+class PinView:
+    message: MessageView
+    pinned_by: UserProfile
+    pinned_at: datetime
+
+
+def profiles_for(user_ids: Sequence[int]) -> dict[int, UserProfile]:
+    """Profiles by id, the system (0) and deleted accounts included: one query at most."""
+    found = user_profiles(user_ids=[uid for uid in user_ids if uid])
+    return {uid: SYSTEM if not uid else found.get(uid) or unknown_profile(uid) for uid in user_ids}
+
+
+def messages_hydrate(
+    *, chat_id: uuid.UUID, messages: Sequence[StoredMessage], viewer_id: int
+) -> list[MessageView]:
+    """Sender profiles and reactions for a batch: one PostgreSQL query, one repository call."""
+    if not messages:
+        return []
+    profiles = profiles_for(sorted({m.sender_id for m in messages}))
+    reactions = message_repo().get_reactions(
+        chat_id, [m.message_id for m in messages], user_id=viewer_id
+    )
+    return [
+        MessageView(
+            message=m,
+            sender=profiles[m.sender_id],
+            reactions=[] if m.is_deleted else list(reactions.get(m.message_id, [])),
+        )
+        for m in messages
+    ]
+
+
+def message_page(
+    *,
+    participant: Participant,
+    limit: int,
+    before: int | None = None,
+    after: int | None = None,
+    around: int | None = None,
+) -> MessagePage:
+    """One page of a chat's history, newest first in every mode.
+
+    A side of the page has a neighbour page when that side came back full;
+    the last page in a direction may therefore be empty (its links are None).
+    """
+    chat_id = participant.chat_id
+    rows = message_repo().get_messages(
+        chat_id, limit=limit, before_id=before, after_id=after, around_id=around
+    )
+    if after is not None:
+        rows = rows[::-1]  # the repository reads forward in this mode
+    messages = messages_hydrate(chat_id=chat_id, messages=rows, viewer_id=participant.user_id)
+    if not rows:
+        return MessagePage(messages=[], older_than=None, newer_than=None)
+    newest, oldest = rows[0].message_id, rows[-1].message_id
+    if around is not None:
+        newer_count = sum(1 for m in rows if m.message_id > around)
+        has_newer = newer_count >= limit // 2
+        has_older = len(rows) - newer_count >= limit - limit // 2
+    elif after is not None:
+        has_newer, has_older = len(rows) >= limit, True
+    else:
+        has_newer, has_older = before is not None, len(rows) >= limit
+    return MessagePage(
+        messages=messages,
+        older_than=oldest if has_older else None,
+        newer_than=newest if has_newer else None,
+    )
+
+
+def stored_message(*, chat_id: uuid.UUID, message_id: int) -> StoredMessage:
+    """The message (deleted ones included) or ``MessageNotFoundInChat``."""
+    found = message_repo().get_message(chat_id, message_id)
+    if found is None:
+        raise MessageNotFoundInChat()
+    return found
+
+
+def message_get(*, participant: Participant, message_id: int) -> MessageView:
+    stored = stored_message(chat_id=participant.chat_id, message_id=message_id)
+    return messages_hydrate(
+        chat_id=participant.chat_id, messages=[stored], viewer_id=participant.user_id
+    )[0]
+
+
+def message_history(*, participant: Participant, message_id: int) -> list[EditView]:
+    """Earlier versions of a message, oldest first (empty for a deleted message)."""
+    stored = stored_message(chat_id=participant.chat_id, message_id=message_id)
+    if stored.is_deleted:
+        return []
+    edits = edit_history_repo().get_history(participant.chat_id, message_id)
+    editors = profiles_for(sorted({e.editor_id for e in edits}))
+    return [
+        EditView(content=e.content, edited_at=e.edited_at, editor=editors[e.editor_id])
+        for e in edits
+    ]
+
+
+def pins_of_chat(*, participant: Participant) -> list[PinView]:
+    """Pinned messages, newest pin first; each hydrated like a page (fixed round trips)."""
+    chat_id = participant.chat_id
+    repo = message_repo()
+    pins = sorted(repo.get_pinned_messages(chat_id), key=lambda p: p.pinned_at, reverse=True)
+    if not pins:
+        return []
+    stored = repo.get_messages_by_ids(chat_id, [p.message_id for p in pins])
+    views = {
+        view.message.message_id: view
+        for view in messages_hydrate(
+            chat_id=chat_id, messages=list(stored.values()), viewer_id=participant.user_id
+        )
+    }
+    pinners = profiles_for(sorted({p.pinned_by for p in pins}))
+    return [
+        PinView(message=views[p.message_id], pinned_by=pinners[p.pinned_by], pinned_at=p.pinned_at)
+        for p in pins
+        if p.message_id in views
+    ]
+
+
+def reaction_summary(*, participant: Participant, message_id: int, emoji: str) -> ReactionSummary:
+    """One emoji's count on a message and whether I used it (after adding it)."""
+    reactions = message_repo().get_reactions(
+        participant.chat_id, [message_id], user_id=participant.user_id
+    )
+    for reaction in reactions.get(message_id, []):
+        if reaction.emoji == emoji:
+            return reaction
+    return ReactionSummary(emoji=emoji, count=0, me=False)

@@ -1,0 +1,90 @@
+"""What a page of chats shows besides the chat rows: last message and message count.
+
+The last message of each chat comes from the CQL ``channel_metadata``
+(one ``IN`` query for the page) and its text and sender from the
+PostgreSQL ledger (one query for the page); a last message that was
+deleted shows as deleted. The message counts come from Redis counters.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db.models import Q
+
+from messaging.models import Chat, SearchEntry
+from messaging.selectors.counters import chat_message_counts
+from messaging.selectors.messages import SYSTEM, profiles_for
+from messaging.selectors.stores import message_repo
+from messaging.selectors.users import UserProfile, unknown_profile
+
+
+@dataclass(frozen=True)
+class MessagePreview:
+    id: int
+    content: str
+    sender: UserProfile
+    created_at: datetime | None
+    deleted: bool
+
+
+def chat_previews(*, chats: Sequence[Chat]) -> dict[str, Any]:
+    """Serializer context for a page of chats: ``last_messages`` and ``message_counts``."""
+    chat_ids = [chat.pk for chat in chats]
+    if not chat_ids:
+        return {"last_messages": {}, "message_counts": {}}
+    metadata = message_repo().get_channel_metadata_many(chat_ids)
+    last_ids = {
+        chat_id: meta.last_message_id
+        for chat_id, meta in metadata.items()
+        if meta.last_message_id is not None
+    }
+    entries: dict[tuple[uuid.UUID, int], SearchEntry] = {}
+    if last_ids:
+        wanted = reduce(or_, (Q(chat_id=c, message_id=m) for c, m in last_ids.items()))
+        for entry in SearchEntry.objects.filter(wanted).select_related("sender"):
+            entries[(entry.chat_id, entry.message_id)] = entry
+    gone_senders = [
+        meta.last_sender_id or 0
+        for chat_id, meta in metadata.items()
+        if chat_id in last_ids and (chat_id, last_ids[chat_id]) not in entries
+    ]
+    gone_profiles = profiles_for(sorted(set(gone_senders))) if gone_senders else {}
+    previews: dict[uuid.UUID, MessagePreview | None] = {}
+    for chat_id in chat_ids:
+        message_id = last_ids.get(chat_id)
+        meta = metadata.get(chat_id)
+        if message_id is None or meta is None:
+            previews[chat_id] = None
+            continue
+        found = entries.get((chat_id, message_id))
+        if found is None:
+            previews[chat_id] = MessagePreview(
+                id=message_id,
+                content="",
+                sender=gone_profiles[meta.last_sender_id or 0],
+                created_at=meta.last_message_at,
+                deleted=True,
+            )
+            continue
+        sender = (
+            SYSTEM
+            if found.sender_id is None
+            else UserProfile.of(found.sender)
+            if found.sender is not None
+            else unknown_profile(found.sender_id)
+        )
+        previews[chat_id] = MessagePreview(
+            id=message_id,
+            content=found.content,
+            sender=sender,
+            created_at=found.created_at,
+            deleted=False,
+        )
+    return {"last_messages": previews, "message_counts": chat_message_counts(chat_ids=chat_ids)}

@@ -1,0 +1,45 @@
+"""The per-chat message ledger in PostgreSQL: search rows and unread counts, kept together.
+
+``SearchEntry`` has one row per live message of a chat; unread counts are
+derived from it ("rows newer than my read position, not sent by me").
+Every change to a chat's rows and counts runs in one transaction holding a
+per-chat advisory lock, so concurrent sends, deletes and reads of one chat
+apply one after another and the incremental counts stay exact (a read that
+counts rows and a send that adds one cannot interleave). Different chats
+never wait for each other.
+
+The lock wait is bounded (MESSAGING_LEDGER_LOCK_TIMEOUT, seconds): a
+follower that cannot get it fails, is logged, and the repair commands bring
+the ledger back in line later.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import connection, transaction
+
+DEFAULT_LOCK_TIMEOUT = 5.0
+
+
+def _lock_key(chat_id: uuid.UUID) -> int:
+    # pg_advisory_xact_lock takes a signed bigint; 64 bits of a random UUID are plenty.
+    return int.from_bytes(chat_id.bytes[:8], "big", signed=True)
+
+
+@contextmanager
+def chat_ledger(chat_id: uuid.UUID) -> Iterator[None]:
+    """A transaction holding the chat's ledger lock (released at commit or rollback)."""
+    timeout = float(getattr(settings, "MESSAGING_LEDGER_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
+            [f"{max(1, int(timeout * 1000))}ms"],
+        )
+        previous = cursor.fetchone()[0]
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_key(chat_id)])
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+        yield

@@ -1,0 +1,225 @@
+"""Message use cases: send, edit, delete. CQL first, then the followers.
+
+``message_send`` in order:
+1. checks in PostgreSQL: the caller's participation (done by the caller) and role
+   (in a channel only owners and admins post), the chat not archived, the
+   template and the reply target;
+2. claims the ``Idempotency-Key`` (key -> a freshly minted message id, in
+   PostgreSQL) when one is given;
+3. writes the message to CQL, the source of truth (the repository also
+   updates ``channel_metadata``);
+4. runs the followers (``messaging.services.followers``): search/unread ledger,
+   the sender's read position, counters. Their failures are logged, never raised.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from messaging.models import ChatType, IdempotencyKey, Participant
+from messaging.repository.data import MessageData, StoredMessage
+from messaging.scylla.snowflake import (
+    calculate_message_bucket,
+    generate_snowflake_id,
+    snowflake_to_datetime,
+)
+from messaging.selectors.messages import stored_message
+from messaging.selectors.stores import edit_history_repo, message_repo
+from messaging.selectors.templates import template_get
+from messaging.services.errors import (
+    InvalidInput,
+    MessageNotFoundInChat,
+    NotPermitted,
+    TemplateNotFound,
+)
+from messaging.services.followers import after_delete, after_edit, after_send
+from messaging.services.templates import template_render
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+_MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    message: StoredMessage
+    created: bool  # False: an earlier request with the same Idempotency-Key stored it
+
+
+def check_can_post(participant: Participant) -> None:
+    chat = participant.chat
+    if chat.archived:
+        raise NotPermitted("This chat is archived; unarchive it to post.")
+    if chat.type == ChatType.CHANNEL and not participant.can_manage:
+        raise NotPermitted("Only the channel's owner and admins post in a channel.")
+
+
+def message_send(
+    *,
+    participant: Participant,
+    content: str = "",
+    message_type: str = "text",
+    source: str = "web",
+    reply_to_id: int | None = None,
+    attachments: list[dict[str, Any]] | None = None,
+    template_id: int | None = None,
+    template_values: dict[str, str] | None = None,
+    idempotency_key: str | None = None,
+    created_at: datetime | None = None,
+) -> SendOutcome:
+    """Posts a message; ``created_at`` in the past is for imports and demo data only."""
+    check_can_post(participant)
+    chat_id = participant.chat_id
+    if template_id is not None:
+        try:
+            template = template_get(user=participant.user_id, template_id=template_id)
+        except TemplateNotFound:
+            raise InvalidInput("template", "No such template.") from None
+        content = template_render(template=template, values=template_values or {})
+    if reply_to_id is not None:
+        target = message_repo().get_message(chat_id, reply_to_id)
+        if target is None or target.is_deleted:
+            raise InvalidInput("reply_to", "No such message in this chat.")
+    message_id: int | None = None
+    if idempotency_key is not None:
+        fingerprint = _fingerprint(
+            chat_id, content, message_type, reply_to_id, attachments, template_id, template_values
+        )
+        message_id, replay = _claim_key(participant, idempotency_key, fingerprint)
+        if replay:
+            earlier = message_repo().get_message(chat_id, message_id)
+            if earlier is not None:
+                if not earlier.is_deleted:
+                    after_send(message=earlier, sender=participant)  # finish what it began
+                return SendOutcome(message=earlier, created=False)
+    data = MessageData(
+        channel_id=chat_id,
+        content=content,
+        sender_id=participant.user_id,
+        message_type=message_type,
+        source=source,
+        reply_to_id=reply_to_id,
+        attachments=attachments or None,
+        mentions=_mentions(participant, content) or None,
+        message_id=message_id,
+        created_at=snowflake_to_datetime(message_id) if message_id else created_at,
+    )
+    new_id = message_repo().insert_message(data)
+    stored = _as_stored(data, new_id)
+    after_send(message=stored, sender=participant)
+    return SendOutcome(message=stored, created=True)
+
+
+def message_edit(*, participant: Participant, message_id: int, content: str) -> StoredMessage:
+    """New text by the sender; the replaced text goes to the edit history first."""
+    chat_id = participant.chat_id
+    current = stored_message(chat_id=chat_id, message_id=message_id)
+    if current.is_deleted:
+        raise MessageNotFoundInChat("This message was deleted.")
+    if current.sender_id != participant.user_id:
+        raise NotPermitted("Only the sender can edit a message.")
+    if participant.chat.archived:
+        raise NotPermitted("This chat is archived.")
+    if content == current.content:
+        return current
+    edited_at = timezone.now()
+    edit_history_repo().record_edit(
+        channel_id=chat_id,
+        message_id=message_id,
+        previous_content=current.content,
+        editor_id=participant.user_id,
+        edited_at=edited_at,
+    )
+    message_repo().edit_message(chat_id, message_id, content, edited_at=edited_at)
+    after_edit(chat_id=chat_id, message_id=message_id, content=content)
+    return dataclasses.replace(current, content=content, edited_at=edited_at)
+
+
+def message_delete(*, participant: Participant, message_id: int) -> None:
+    """Soft delete by the sender or a chat owner/admin; deleting twice is a no-op."""
+    chat_id = participant.chat_id
+    current = stored_message(chat_id=chat_id, message_id=message_id)
+    if current.sender_id != participant.user_id and not participant.can_manage:
+        raise NotPermitted("Only the sender or the chat's owner and admins can delete it.")
+    if current.is_deleted:
+        return
+    message_repo().delete_message(chat_id, message_id)
+    after_delete(chat_id=chat_id, message_id=message_id)
+
+
+def check_idempotency_key(value: str) -> str:
+    if not _KEY.match(value):
+        raise InvalidInput(IDEMPOTENCY_HEADER, "1 to 255 printable ASCII characters.")
+    return value
+
+
+def _claim_key(participant: Participant, key: str, fingerprint: str) -> tuple[int, bool]:
+    """The message id for this key: freshly minted (False) or an earlier request's (True)."""
+    check_idempotency_key(key)
+    existing = IdempotencyKey.objects.filter(user_id=participant.user_id, key=key).first()
+    if existing is None:
+        message_id = generate_snowflake_id()
+        try:
+            with transaction.atomic():
+                IdempotencyKey.objects.create(
+                    user_id=participant.user_id,
+                    key=key,
+                    chat_id=participant.chat_id,
+                    message_id=message_id,
+                    request_hash=fingerprint,
+                )
+            return message_id, False
+        except IntegrityError:  # a concurrent retry claimed it first
+            existing = IdempotencyKey.objects.get(user_id=participant.user_id, key=key)
+    if existing.chat_id != participant.chat_id or existing.request_hash != fingerprint:
+        raise InvalidInput(IDEMPOTENCY_HEADER, "This key was already used for another request.")
+    return existing.message_id, True
+
+
+def _fingerprint(*parts: Any) -> str:
+    text = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _mentions(participant: Participant, content: str) -> set[int]:
+    """User ids of the chat's participants named as ``@username`` (one query, only if any)."""
+    names = set(_MENTION.findall(content))
+    if not names:
+        return set()
+    return set(
+        Participant.objects.filter(
+            chat_id=participant.chat_id, user__username__in=names
+        ).values_list("user_id", flat=True)
+    )
+
+
+def _as_stored(data: MessageData, message_id: int) -> StoredMessage:
+    """The row just written, without reading it back (a LOCAL_ONE read may not see it yet)."""
+    return StoredMessage(
+        channel_id=data.channel_id,
+        bucket=calculate_message_bucket(message_id),
+        message_id=message_id,
+        sender_id=data.sender_id,
+        content=data.content,
+        message_type=data.message_type,
+        source=data.source,
+        reply_to_id=data.reply_to_id,
+        attachments=list(data.attachments or []),
+        mentions=frozenset(data.mentions or ()),
+        entities=list(data.entities or []),
+        created_at=data.created_at or snowflake_to_datetime(message_id),
+        edited_at=None,
+        is_deleted=False,
+        deleted_at=None,
+        telegram_message_id=None,
+        telegram_chat_id=None,
+    )

@@ -1,0 +1,65 @@
+"""Rows of the full-text search index (``SearchEntry``), one per live message.
+
+Called inside ``chat_ledger`` by the message use cases (add, edit, remove)
+and by ``manage.py reindex_search``. The text search configuration is
+MESSAGING_SEARCH_CONFIG (default ``english``: stemming, so "pinned" finds
+"pin"); the search query must use the same one, and changing it needs a
+reindex.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVector
+from django.db.models import Value
+
+from messaging.models import SearchEntry
+from messaging.repository.data import StoredMessage
+
+DEFAULT_SEARCH_CONFIG = "english"
+
+
+def search_config() -> str:
+    return str(getattr(settings, "MESSAGING_SEARCH_CONFIG", DEFAULT_SEARCH_CONFIG))
+
+
+def _vector(content: str) -> SearchVector:
+    return SearchVector(Value(content), config=search_config())
+
+
+def _sender(message: StoredMessage) -> int | None:
+    return message.sender_id or None  # 0 is the system
+
+
+def search_entry_add(*, message: StoredMessage) -> bool:
+    """Indexes a message; False if it already was (a retried send adds nothing twice)."""
+    if SearchEntry.objects.filter(
+        chat_id=message.channel_id, message_id=message.message_id
+    ).exists():
+        return False
+    SearchEntry.objects.create(
+        chat_id=message.channel_id,
+        message_id=message.message_id,
+        sender_id=_sender(message),
+        created_at=message.created_at,
+        content=message.content,
+        search_vector=_vector(message.content),
+    )
+    return True
+
+
+def search_entry_update(*, chat_id: uuid.UUID, message_id: int, content: str) -> int:
+    """New text for an indexed message; returns the number of rows changed (0 or 1)."""
+    return SearchEntry.objects.filter(chat_id=chat_id, message_id=message_id).update(
+        content=content, search_vector=_vector(content)
+    )
+
+
+def search_entry_remove(*, chat_id: uuid.UUID, message_id: int) -> SearchEntry | None:
+    """Drops a message's row; returns it (its sender matters to unread counts) or None."""
+    entry = SearchEntry.objects.filter(chat_id=chat_id, message_id=message_id).first()
+    if entry is not None:
+        entry.delete()
+    return entry

@@ -1,0 +1,79 @@
+"""Unread counts: messages by others, not deleted, newer than my read position.
+
+``Participant.unread_count`` is the durable count, maintained incrementally
+inside ``chat_ledger`` (a send adds one for everyone else who has not read
+past it, a delete takes one back from the same people) and recomputed
+exactly from the ledger when a read position moves or by
+``manage.py rebuild_unread``. Read positions never move backwards.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from messaging.models import Participant, SearchEntry
+
+
+def unread_count_exact(*, chat_id: uuid.UUID, user_id: int, last_read: int | None) -> int:
+    """The count from the ledger: one index range scan."""
+    rows = SearchEntry.objects.filter(chat_id=chat_id).exclude(sender_id=user_id)
+    if last_read is not None:
+        rows = rows.filter(message_id__gt=last_read)
+    return rows.count()
+
+
+def unread_after_add(*, chat_id: uuid.UUID, message_id: int, sender_id: int) -> int:
+    """A new live message: +1 for every other participant who has not read past it."""
+    return (
+        Participant.objects.filter(chat_id=chat_id)
+        .exclude(user_id=sender_id)
+        .filter(Q(last_read_message_id__isnull=True) | Q(last_read_message_id__lt=message_id))
+        .update(unread_count=F("unread_count") + 1)
+    )
+
+
+def unread_after_remove(*, chat_id: uuid.UUID, message_id: int, sender_id: int | None) -> int:
+    """A message left the ledger: -1 for those who counted it."""
+    counted = Participant.objects.filter(chat_id=chat_id, unread_count__gt=0).filter(
+        Q(last_read_message_id__isnull=True) | Q(last_read_message_id__lt=message_id)
+    )
+    if sender_id is not None:
+        counted = counted.exclude(user_id=sender_id)
+    return counted.update(unread_count=F("unread_count") - 1)
+
+
+def read_position_advance(*, participant: Participant, message_id: int) -> Participant:
+    """Moves the read position forward (never back) and recounts exactly.
+
+    Runs inside the chat's ledger transaction; re-reads the row there so two
+    concurrent reads of one user both end at the larger position.
+    """
+    row = Participant.objects.select_for_update().get(pk=participant.pk)
+    position = max(row.last_read_message_id or 0, message_id)
+    row.last_read_message_id = position
+    row.unread_count = unread_count_exact(
+        chat_id=row.chat_id, user_id=row.user_id, last_read=position
+    )
+    row.save(update_fields=["last_read_message_id", "unread_count"])
+    participant.last_read_message_id = row.last_read_message_id
+    participant.unread_count = row.unread_count
+    return participant
+
+
+def unread_rebuild(*, chat_id: uuid.UUID) -> int:
+    """Recomputes every participant's count of a chat from the ledger (one UPDATE)."""
+    count = (
+        SearchEntry.objects.filter(chat_id=chat_id)
+        .exclude(sender_id=OuterRef("user_id"))
+        .filter(message_id__gt=Coalesce(OuterRef("last_read_message_id"), Value(0)))
+        .order_by()
+        .values("chat_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Participant.objects.filter(chat_id=chat_id).update(
+        unread_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0))
+    )
