@@ -78,47 +78,44 @@ def checksum(statements: Iterable[str]) -> str:
 
 
 def split_statements(text: str) -> list[str]:
-    """CQL text -> its statements, without comments, whitespace collapsed outside literals.
+    """CQL text -> its statements, comments removed, spacing made canonical outside literals.
 
     Understands ``--``, ``//`` and ``/* */`` comments, '...' strings (with ''
     escapes), "..." identifiers and $$...$$ bodies, so a ``;`` or ``--`` inside
-    a literal never splits or truncates a statement.
+    a literal never splits or truncates a statement. Outside literals a run of
+    whitespace becomes one space, none after an opening or before a closing
+    bracket, one after a comma: re-flowing a statement keeps its checksum.
     """
     statements: list[str] = []
-    current: list[str] = []
+    builder = _StatementBuilder()
     i, length = 0, len(text)
-
-    def space() -> None:
-        if current and current[-1] != " ":
-            current.append(" ")
-
     while i < length:
         char = text[i]
         pair = text[i : i + 2]
         if pair in ("--", "//"):
             end = text.find("\n", i)
             i = length if end < 0 else end
-            space()
+            builder.space()
         elif pair == "/*":
             end = text.find("*/", i + 2)
             if end < 0:
                 raise MigrationError("unterminated /* comment")
             i = end + 2
-            space()
+            builder.space()
         elif char in "'\"" or pair == "$$":
             end = _literal_end(text, i)
-            current.append(text[i:end])
+            builder.add(text[i:end])
             i = end
         elif char == ";":
-            _flush(current, statements)
+            builder.flush_into(statements)
             i += 1
         elif char.isspace():
-            space()
+            builder.space()
             i += 1
         else:
-            current.append(char)
+            builder.add(char)
             i += 1
-    _flush(current, statements)
+    builder.flush_into(statements)
     return statements
 
 
@@ -220,8 +217,30 @@ def _literal_end(text: str, start: int) -> int:
         return end + 1
 
 
-def _flush(current: list[str], statements: list[str]) -> None:
-    statement = "".join(current).strip()
-    if statement:
-        statements.append(statement)
-    current.clear()
+class _StatementBuilder:
+    """Accumulates one statement's tokens with canonical spacing."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.pending_space = False
+
+    def space(self) -> None:
+        self.pending_space = True
+
+    def add(self, token: str) -> None:
+        if (
+            self.pending_space
+            and self.parts
+            and self.parts[-1][-1] not in "([{"
+            and token[0] not in ")]},"
+        ):
+            self.parts.append(" ")
+        self.parts.append(token)
+        self.pending_space = token == ","  # noqa: S105 - a CQL token, not a secret
+
+    def flush_into(self, statements: list[str]) -> None:
+        statement = "".join(self.parts)
+        if statement:
+            statements.append(statement)
+        self.parts.clear()
+        self.pending_space = False

@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cassandra import ConsistencyLevel
-from cassandra.cluster import Cluster, Session
+from cassandra.cluster import Session
 from cassandra.query import SimpleStatement
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -132,7 +132,7 @@ def apply_migrations(
         return report
 
     if report.keyspace_ddl is not None:
-        run_ddl(client.session, cluster, report.keyspace_ddl, timeout=DDL_TIMEOUT)
+        run_ddl(client.session, report.keyspace_ddl)
         logger.info("created keyspace %s on %s", keyspace, dialect)
     if keyspace_uses_tablets(client.session, dialect, keyspace):
         raise MigrationError(
@@ -143,24 +143,24 @@ def apply_migrations(
     session = cluster.connect(keyspace)
     try:
         for ddl in _BOOKKEEPING_DDL:
-            run_ddl(session, cluster, ddl)
+            run_ddl(session, ddl)
         with _migration_lock(session, client.config.write_consistency, lock_timeout) as lease:
             report.lock_wait_seconds = lease.waited
             applied = read_applied(client, keyspace)
             report.already_applied = applied
             for migration in plan_pending(migrations, applied, keyspace=keyspace):
-                _apply_one(session, cluster, migration, lease)
+                _apply_one(session, migration, lease)
                 report.applied.append(migration)
     finally:
         session.shutdown()
     return report
 
 
-def _apply_one(session: Session, cluster: Cluster, migration: Migration, lease: _Lease) -> None:
+def _apply_one(session: Session, migration: Migration, lease: _Lease) -> None:
     started = time.perf_counter()
     for statement in migration.statements:
         try:
-            run_ddl(session, cluster, statement)
+            run_ddl(session, statement)
         except MigrationError:
             raise
         except Exception as exc:
@@ -205,11 +205,10 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment is not None else None
 
 
-def run_ddl(
-    session: Session, cluster: Cluster, statement: str, *, timeout: float = DDL_TIMEOUT
-) -> None:
+def run_ddl(session: Session, statement: str, *, timeout: float = DDL_TIMEOUT) -> None:
+    """Runs one schema statement and waits until every connected node has the new schema."""
     session.execute(statement, timeout=timeout)
-    if not cluster.control_connection.wait_for_schema_agreement(wait_time=AGREEMENT_WAIT_SECONDS):
+    if not session.wait_for_schema_agreement(wait_time=AGREEMENT_WAIT_SECONDS):
         raise MigrationError(
             f"the cluster did not agree on the schema within {AGREEMENT_WAIT_SECONDS}s after "
             f"{statement[:80]}; check `nodetool describecluster`, then run scylla_migrate again"

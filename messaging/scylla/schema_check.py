@@ -351,7 +351,7 @@ def files_shape(client: ScyllaClient, directory: Path) -> SchemaShape:
         cluster.refresh_keyspace_metadata(scratch, max_schema_agreement_wait=DDL_TIMEOUT)
         return shape_from_metadata(cluster.metadata.keyspaces[scratch], "the migration files")
     finally:
-        run_ddl(client.session, cluster, f"DROP KEYSPACE IF EXISTS {scratch}")
+        run_ddl(client.session, f"DROP KEYSPACE IF EXISTS {scratch}")
 
 
 def _keyspace_differences(
