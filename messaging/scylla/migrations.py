@@ -119,10 +119,9 @@ def apply_migrations(
     """Brings ``keyspace`` (default: the client's) up to the migration files."""
     keyspace = validate_keyspace_name(keyspace or client.keyspace)
     migrations = load_migrations(directory or migrations_dir())
-    cluster = client.cluster
     dialect = detect_dialect(client.session)
     report = MigrationReport(keyspace=keyspace, dialect=dialect, plan_only=plan_only)
-    exists = keyspace in cluster.metadata.keyspaces
+    exists = _keyspace_exists(client, keyspace)
     if not exists:
         report.keyspace_ddl = render_create_keyspace(keyspace, client.config.replication, dialect)
     if plan_only:
@@ -140,7 +139,7 @@ def apply_migrations(
             f"{TABLETS_NEEDED_BY}. A keyspace cannot switch: recreate it with "
             "scylla_migrate (which disables tablets) and copy the data over."
         )
-    session = cluster.connect(keyspace)
+    session = client.cluster.connect(keyspace)
     try:
         for ddl in _BOOKKEEPING_DDL:
             run_ddl(session, ddl)
@@ -187,7 +186,7 @@ def _apply_one(session: Session, migration: Migration, lease: _Lease) -> None:
 
 def read_applied(client: ScyllaClient, keyspace: str) -> list[AppliedMigration]:
     """The applied rows, read at the write consistency so a previous run's record is seen."""
-    if MIGRATIONS_TABLE not in client.cluster.metadata.keyspaces[keyspace].tables:
+    if not _table_exists(client, keyspace, MIGRATIONS_TABLE):
         return []
     statement = SimpleStatement(
         f"SELECT version, name, checksum, applied_at FROM {keyspace}.{MIGRATIONS_TABLE}",
@@ -197,6 +196,28 @@ def read_applied(client: ScyllaClient, keyspace: str) -> list[AppliedMigration]:
     return sorted(
         (AppliedMigration(r.version, r.name, r.checksum, _utc(r.applied_at)) for r in rows),
         key=lambda row: row.version,
+    )
+
+
+# Existence is asked of system_schema, not of the driver's metadata: another
+# process may have created the keyspace a moment ago, and the driver learns of
+# that from a debounced event, after our IF NOT EXISTS statement was a no-op.
+def _keyspace_exists(client: ScyllaClient, keyspace: str) -> bool:
+    return bool(
+        client.execute(
+            "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = %s",
+            (keyspace,),
+        ).one()
+    )
+
+
+def _table_exists(client: ScyllaClient, keyspace: str, table: str) -> bool:
+    return bool(
+        client.execute(
+            "SELECT table_name FROM system_schema.tables "
+            "WHERE keyspace_name = %s AND table_name = %s",
+            (keyspace, table),
+        ).one()
     )
 
 
