@@ -16,6 +16,7 @@ urlpatterns = [
     # Before any other "api/" include, so chats/<uuid>/typing/ is never shadowed.
     path("api/", include("presence.urls")),
     path("api/", include("messaging.api.urls")),
+    path("api/telegram/", include("messaging.telegram.urls")),
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),
     path("metrics", metrics.metrics_view, name="metrics"),

@@ -43,6 +43,7 @@ class ExportChat:
     type: str
     bare_id: int
     chat_id: int  # the Bot API form, the mapping table's key
+    in_account_export: bool = False  # one of chats.list[] rather than a one-chat export
 
     @property
     def is_broadcast(self) -> bool:
@@ -94,7 +95,7 @@ def _records(events: Iterator[tuple[str, str, Any]]) -> Iterator[ExportRecord]:
         if dialog in headers and key in ("name", "type", "id") and event != "map_key":
             headers[dialog][key] = value
         elif dialog in headers and key == "messages" and event == "start_array":
-            chat = _chat(headers[dialog], prefix)
+            chat = _chat(headers[dialog], prefix, in_account_export=bool(dialog))
             headers[dialog] = {}  # the next dialog of a list brings its own header
             dialogs += 1
             yield from _messages(events, chat, prefix + ".item")
@@ -105,7 +106,7 @@ def _records(events: Iterator[tuple[str, str, Any]]) -> Iterator[ExportRecord]:
         )
 
 
-def _chat(header: dict[str, Any], prefix: str) -> ExportChat:
+def _chat(header: dict[str, Any], prefix: str, *, in_account_export: bool) -> ExportChat:
     try:
         chat_id = export_chat_id(header.get("type"), header.get("id"))
     except MalformedMessage as exc:
@@ -118,6 +119,7 @@ def _chat(header: dict[str, Any], prefix: str) -> ExportChat:
         type=str(header["type"]) if header.get("type") else "",
         bare_id=int(header["id"]),
         chat_id=chat_id,
+        in_account_export=in_account_export,
     )
 
 
