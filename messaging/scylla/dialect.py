@@ -1,8 +1,8 @@
 """Which CQL server we talk to, and the keyspace DDL that server accepts.
 
 The schema files are common CQL except for one clause of CREATE KEYSPACE:
-ScyllaDB 6.0 and later create NetworkTopologyStrategy keyspaces on *tablets*
-by default, and our schema needs vnodes (counters in message_reaction_counts,
+ScyllaDB 6.0 and later create keyspaces on *tablets* by default, and our
+schema needs vnodes (counters in message_reaction_counts,
 the secondary index idx_telegram_sync_chat and LWT are not supported on
 tablets everywhere), so those servers must be told ``AND tablets =
 {'enabled': false}``. ScyllaDB 5.x and Apache Cassandra reject that clause
@@ -162,14 +162,16 @@ def render_replication(replication: Mapping[str, Any]) -> str:
     return "{" + ", ".join(parts) + "}"
 
 
-def needs_tablets_off(dialect: Dialect, replication: Mapping[str, Any]) -> bool:
+def needs_tablets_off(dialect: Dialect) -> bool:
     """Whether CREATE KEYSPACE must carry ``AND tablets = {'enabled': false}``.
 
-    Only ScyllaDB that knows tablets, and only for NetworkTopologyStrategy: the
-    other strategies never use tablets, and older servers reject the property.
+    Every ScyllaDB that knows tablets gets it, whatever the strategy: with
+    NetworkTopologyStrategy it is what keeps the keyspace on vnodes, and with
+    SimpleStrategy 6.x ignores it while 2026.x, whose tablets are on by
+    default, refuses SimpleStrategy without it ("SimpleStrategy doesn't support
+    tablet replication"). Older servers and Cassandra reject the property.
     """
-    strategy = normalize_replication(replication)["class"]
-    return dialect.knows_tablets and strategy == NETWORK_TOPOLOGY_STRATEGY
+    return dialect.knows_tablets
 
 
 def ensure_supported(dialect: Dialect) -> None:
@@ -190,7 +192,7 @@ def render_create_keyspace(keyspace: str, replication: Mapping[str, Any], dialec
         f"CREATE KEYSPACE IF NOT EXISTS {validate_keyspace_name(keyspace)} "
         f"WITH replication = {render_replication(replication)} AND durable_writes = true"
     )
-    if needs_tablets_off(dialect, replication):
+    if needs_tablets_off(dialect):
         statement += " AND tablets = {'enabled': false}"
     return statement
 
