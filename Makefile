@@ -25,6 +25,7 @@ services: venv
 run: services
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py scylla_migrate
+	$(BIN)/python manage.py seed_demo
 	@echo "[make] http://$(HOST):$(PORT)/api/ (browsable API), /admin/ — demo login: demo / demo-password"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -25,7 +25,7 @@ from django.db import connection, transaction
 DEFAULT_LOCK_TIMEOUT = 5.0
 
 
-def _lock_key(chat_id: uuid.UUID) -> int:
+def ledger_lock_key(chat_id: uuid.UUID) -> int:
     # pg_advisory_xact_lock takes a signed bigint; 64 bits of a random UUID are plenty.
     return int.from_bytes(chat_id.bytes[:8], "big", signed=True)
 
@@ -40,6 +40,6 @@ def chat_ledger(chat_id: uuid.UUID) -> Iterator[None]:
             [f"{max(1, int(timeout * 1000))}ms"],
         )
         previous = cursor.fetchone()[0]
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_key(chat_id)])
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ledger_lock_key(chat_id)])
         cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
         yield
