@@ -4,8 +4,8 @@
 transaction and moves the sender's read position: right for a message
 someone just typed, too slow for an export of 100,000 (and nobody "read" an
 imported message). A batch is indexed here with one insert and one vector
-update inside the chat's ledger lock, then the unread counts of the chat are
-recomputed once (``unread_rebuild``). Like every follower it is best-effort
+update inside the chat's ledger lock, and every participant's unread count
+grows by the batch's new rows in one UPDATE. Like every follower it is best-effort
 after the CQL write: a failure is logged with the repair commands, the
 messages stay stored, and a re-import (which finds them as duplicates)
 indexes whatever is still missing.
@@ -19,14 +19,15 @@ from collections.abc import Sequence
 
 from django.contrib.postgres.search import SearchVector
 from django.db import DatabaseError
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from messaging.models import SearchEntry
+from messaging.models import Participant, SearchEntry
 from messaging.repository import StoredMessage
 from messaging.selectors.counters import chat_message_counter
 from messaging.services.followers import REPAIR_HINT
 from messaging.services.ledger import chat_ledger
 from messaging.services.search_index import search_config
-from messaging.services.unread import unread_rebuild
 from presence.store import REDIS_DOWN
 
 logger = logging.getLogger(__name__)
@@ -60,10 +61,11 @@ def index_messages(chat_id: uuid.UUID, messages: Sequence[StoredMessage]) -> int
                 ],
                 ignore_conflicts=True,
             )
-            SearchEntry.objects.filter(
-                chat_id=chat_id, message_id__in=[m.message_id for m in missing]
-            ).update(search_vector=SearchVector("content", config=search_config()))
-            unread_rebuild(chat_id=chat_id)
+            added = [m.message_id for m in missing]
+            SearchEntry.objects.filter(chat_id=chat_id, message_id__in=added).update(
+                search_vector=SearchVector("content", config=search_config())
+            )
+            _unread_after_add_many(chat_id, added)
     except DatabaseError as exc:
         logger.error(
             "indexing %d imported messages of chat %s failed (%s); " + REPAIR_HINT,
@@ -79,3 +81,21 @@ def index_messages(chat_id: uuid.UUID, messages: Sequence[StoredMessage]) -> int
     except REDIS_DOWN as exc:
         logger.warning("message counter of chat %s not bumped: %s", chat_id, exc)
     return len(missing)
+
+
+def _unread_after_add_many(chat_id: uuid.UUID, message_ids: list[int]) -> None:
+    """``unread_after_add`` for a batch in one UPDATE: each participant gains the new rows
+    by others newer than their read position (a recount of the chat would grow with it)."""
+    new_for_user = (
+        SearchEntry.objects.filter(chat_id=chat_id, message_id__in=message_ids)
+        .exclude(sender_id=OuterRef("user_id"))
+        .filter(message_id__gt=Coalesce(OuterRef("last_read_message_id"), Value(0)))
+        .order_by()
+        .values("chat_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    Participant.objects.filter(chat_id=chat_id).update(
+        unread_count=F("unread_count")
+        + Coalesce(Subquery(new_for_user, output_field=IntegerField()), Value(0))
+    )

@@ -66,7 +66,7 @@ class ImportOptions:
     chat: UUID | None = None  # None: "--chat auto", one WellWon chat per Telegram chat
     on_error: str = SKIP
     batch_size: int = 500
-    concurrency: int = 32
+    concurrency: int = 64
     local_tz: tzinfo = UTC  # for exports older than date_unixtime
     owner: Any = None  # owner of chats created by "auto"; None: the bridge account
 

@@ -4,10 +4,14 @@ Telegram does not always say who reacted: a channel's reactions are anonymous
 (Bot API ``message_reaction_count``) and an export lists only a few recent
 reactors beside each total. The repository counts reactions per reacting
 user (``add_reaction``); the part of a total nobody is named for is written
-here as a counter delta: read the stored count, add the difference. Setting a
-total is idempotent (a replayed update or a re-imported file changes
-nothing); two updates of one message racing each other can leave the count
-off until the next update of that message sets it again.
+here as a counter delta: the stored count is read, the difference added.
+Setting a total is idempotent (a replayed update or a re-imported file
+changes nothing); two updates of one message racing each other can leave the
+count off until the next update of that message sets it again.
+
+The repository has no statement for a counter delta without a reacting
+user, so this module prepares its own (the one CQL statement outside the
+repository, on an import/webhook path, not a hot one).
 """
 
 from __future__ import annotations
@@ -22,6 +26,19 @@ _ADD = (
 )
 
 
+def counter_deltas(
+    stored: dict[str, int], totals: dict[str, int], *, complete: bool = False
+) -> dict[str, int]:
+    """What to add to each emoji's counter so that it reads ``totals``.
+
+    ``complete``: ``totals`` is the message's whole list, so an emoji missing from it drops
+    to zero (a ``message_reaction_count`` update lists only the reactions that remain).
+    """
+    wanted = {**dict.fromkeys(stored, 0), **totals} if complete else totals
+    deltas = {emoji: max(0, total) - stored.get(emoji, 0) for emoji, total in wanted.items()}
+    return {emoji: delta for emoji, delta in deltas.items() if delta}
+
+
 def reaction_totals_set(
     repo: MessageScyllaRepo,
     channel_id: UUID,
@@ -30,23 +47,24 @@ def reaction_totals_set(
     *,
     complete: bool = False,
 ) -> int:
-    """Moves each emoji's counter to ``totals[emoji]``; returns how many counters changed.
-
-    ``complete``: ``totals`` is the message's whole list, so an emoji missing from it drops
-    to zero (a ``message_reaction_count`` update lists only the reactions that remain).
-    """
+    """Moves each emoji's counter to ``totals[emoji]``; returns how many counters changed."""
     stored = {
         summary.emoji: summary.count
         for summary in repo.get_reactions(channel_id, [message_id]).get(message_id, [])
     }
-    if complete:
-        totals = {**dict.fromkeys(stored, 0), **totals}
+    deltas = counter_deltas(stored, totals, complete=complete)
     client = repo.client
     statement = client.prepare(_ADD.format(ks=client.keyspace))
-    changed = 0
-    for emoji, total in totals.items():
-        delta = max(0, total) - stored.get(emoji, 0)
-        if delta:
-            client.execute(statement, (delta, channel_id, message_id, emoji), write=True)
-            changed += 1
-    return changed
+    for emoji, delta in deltas.items():
+        client.execute(statement, (delta, channel_id, message_id, emoji), write=True)
+    return len(deltas)
+
+
+async def acounters_add(
+    repo: MessageScyllaRepo, channel_id: UUID, message_id: int, deltas: dict[str, int]
+) -> None:
+    """Adds ``deltas`` (from ``counter_deltas``) to a message's counters."""
+    client = repo.client
+    statement = client.prepare(_ADD.format(ks=client.keyspace))
+    for emoji, delta in deltas.items():
+        await client.execute_aio(statement, (delta, channel_id, message_id, emoji), write=True)

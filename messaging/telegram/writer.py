@@ -17,13 +17,17 @@ Two steps, so a caller can stop between them (``--on-error abort``):
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from messaging.models import Participant, ParticipantRole
+from django.db.models import Max
+
+from messaging.models import Participant, ParticipantRole, SearchEntry
 from messaging.repository import (
     InvalidMessageInput,
     MessageData,
@@ -39,7 +43,7 @@ from messaging.scylla.snowflake import (
 )
 from messaging.telegram.followers import index_messages
 from messaging.telegram.ids import Peer
-from messaging.telegram.reaction_counts import reaction_totals_set
+from messaging.telegram.reaction_counts import acounters_add, counter_deltas
 from messaging.telegram.types import TelegramMessage
 from messaging.telegram.users import linked_user_ids, user_ids_for
 
@@ -197,16 +201,27 @@ class ChatWriter:
         return written
 
     def _join_senders(self, user_ids: list[int]) -> None:
-        """Senders become members of the chat, as they are of the Telegram chat."""
+        """Senders become members of the chat, as they are of the Telegram chat.
+
+        Like anyone added to a chat, a newcomer starts with what the chat held read.
+        """
         if self._members is None:
             self._members = set(
                 Participant.objects.filter(chat_id=self.chat.pk).values_list("user_id", flat=True)
             )
         new = {uid for uid in user_ids if uid != SYSTEM_SENDER} - self._members
         if new:
+            newest = SearchEntry.objects.filter(chat_id=self.chat.pk).aggregate(
+                newest=Max("message_id")
+            )["newest"]
             Participant.objects.bulk_create(
                 [
-                    Participant(chat_id=self.chat.pk, user_id=uid, role=ParticipantRole.MEMBER)
+                    Participant(
+                        chat_id=self.chat.pk,
+                        user_id=uid,
+                        role=ParticipantRole.MEMBER,
+                        last_read_message_id=newest,
+                    )
                     for uid in sorted(new)
                 ],
                 ignore_conflicts=True,
@@ -215,16 +230,15 @@ class ChatWriter:
 
     def _mark_edits(self, written: list[Written], existing: dict[int, StoredMessage]) -> None:
         """Edited messages carry their edit time; a duplicate is changed only by a newer edit."""
-        for item in (w for w in written if w.message.edited_at is not None):
-            current = existing.get(item.message_id)
-            if not item.created and (current is None or not is_newer_edit(current, item.message)):
-                continue
-            try:
-                self.repo.edit_message(
+        edits = [w for w in written if _needs_edit_mark(w, existing)]
+
+        async def mark(item: Written) -> None:
+            with contextlib.suppress(MessageNotFound):  # deleted in WellWon meanwhile: stays so
+                await self.repo.aedit_message(
                     self.chat.pk, item.message_id, item.message.text, item.message.edited_at
                 )
-            except MessageNotFound:  # deleted in WellWon meanwhile: stays deleted
-                continue
+
+        self._run_all([mark(item) for item in edits])
 
     def _apply_reactions(self, written: list[Written]) -> None:
         """Named reactors get their own reaction; the rest of each total is counted anonymously."""
@@ -233,17 +247,42 @@ class ChatWriter:
             return
         users = self.user_ids([p for w in reacted for r in w.message.reactions for p in r.reactors])
         counts = self._reaction_counts([w.message_id for w in reacted])
-        for item in reacted:
+
+        async def react(item: Written) -> None:
             stored = counts.get(item.message_id, {})
             wanted = {r.emoji: r.count for r in item.message.reactions}
             if stored == wanted:
-                continue  # a re-import: already applied
+                return  # a re-import: already applied
+            stored = dict(stored)
             for reaction in item.message.reactions:
                 for reactor in reaction.reactors:
-                    self.repo.add_reaction(
-                        self.chat.pk, item.message_id, users[reactor.key], reaction.emoji
-                    )
-            reaction_totals_set(self.repo, self.chat.pk, item.message_id, wanted)
+                    key = users[reactor.key]
+                    try:
+                        if await self.repo.aadd_reaction(
+                            self.chat.pk, item.message_id, key, reaction.emoji
+                        ):
+                            stored[reaction.emoji] = stored.get(reaction.emoji, 0) + 1
+                    except MessageNotFound:  # deleted in WellWon meanwhile
+                        return
+            deltas = counter_deltas(stored, wanted)
+            await acounters_add(self.repo, self.chat.pk, item.message_id, deltas)
+
+        self._run_all([react(item) for item in reacted])
+
+    def _run_all(self, steps: list[Coroutine[Any, Any, None]]) -> None:
+        """Runs the steps ``concurrency`` at a time on the driver's callbacks (no threads)."""
+        if not steps:
+            return
+        limit = asyncio.Semaphore(self.concurrency)
+
+        async def bounded(step: Coroutine[Any, Any, None]) -> None:
+            async with limit:
+                await step
+
+        async def run_all() -> None:
+            await asyncio.gather(*(bounded(step) for step in steps))
+
+        asyncio.run(run_all())
 
     def _reaction_counts(self, message_ids: list[int]) -> dict[int, dict[str, int]]:
         counts: dict[int, dict[str, int]] = {}
@@ -259,6 +298,15 @@ class ChatWriter:
             chunk = message_ids[start : start + IDS_PER_READ]
             found.update(self.repo.get_messages_by_ids(self.chat.pk, chunk))
         return found
+
+
+def _needs_edit_mark(item: Written, existing: dict[int, StoredMessage]) -> bool:
+    if item.message.edited_at is None:
+        return False
+    if item.created:
+        return True
+    stored = existing.get(item.message_id)
+    return stored is not None and is_newer_edit(stored, item.message)
 
 
 def is_newer_edit(stored: StoredMessage, message: TelegramMessage) -> bool:

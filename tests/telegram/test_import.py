@@ -139,6 +139,25 @@ class TestSupergroupExport:
             "custom_emoji:5368324170671202286": (2, False),
         }
 
+    def test_unread_counts_follow(self, tmp_path: Path) -> None:
+        from messaging.services.unread import unread_rebuild
+
+        bare = fresh_bare_id()
+        chat = linked_chat(channel_id_of(bare))
+        reader = make_user("reader")
+        Participant.objects.create(chat=chat, user=reader)
+        alice = make_user("alice")
+        TelegramUserLink.objects.create(telegram_peer="user1001", user=alice)
+        Participant.objects.create(chat=chat, user=alice)
+        path = write_export(tmp_path / "result.json", supergroup_export(bare))
+        run_import(path, "--chat", str(chat.pk), "--no-progress", "--batch-size", "4")
+        counts = dict(Participant.objects.filter(chat=chat).values_list("user_id", "unread_count"))
+        assert counts[reader.pk] == 14
+        assert counts[alice.pk] == 14 - 6  # Alice sent 6 of them (3 as service messages)
+        unread_rebuild(chat_id=chat.pk)
+        rebuilt = dict(Participant.objects.filter(chat=chat).values_list("user_id", "unread_count"))
+        assert rebuilt == counts
+
     def test_search_index_follows(self, imported: dict[str, Any]) -> None:
         chat = imported["chat"]
         assert SearchEntry.objects.filter(chat=chat).count() == 14

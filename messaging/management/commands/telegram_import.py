@@ -57,7 +57,7 @@ class Command(TelegramCommand):
             help="a malformed message is reported and skipped (default) or stops the import",
         )
         parser.add_argument("--batch-size", type=int, default=500, help="messages per write")
-        parser.add_argument("--concurrency", type=int, default=32, help="writes in flight")
+        parser.add_argument("--concurrency", type=int, default=64, help="writes in flight")
         parser.add_argument(
             "--export-timezone",
             default="UTC",
