@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: venv services run test test-cluster lint stop status bench
+.PHONY: venv services run test test-cluster lint stop status
 
 venv: $(VENV)/.installed
 
@@ -29,10 +29,25 @@ run: services
 	@echo "[make] http://$(HOST):$(PORT)/api/ (browsable API), /admin/ — demo login: demo / demo-password"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# The main suite, then the fault phase (stops and restarts services on purpose).
+# The 3-node phase runs on these loopback addresses (RF 3, its own test keyspace).
+CLUSTER_ADDRS ?= 127.0.0.1 127.0.0.2 127.0.0.3
+comma := ,
+empty :=
+space := $(empty) $(empty)
+CLUSTER_ENV := WELLWON_CLUSTER_ADDRS="$(CLUSTER_ADDRS)" \
+	SCYLLA_CONTACT_POINTS=$(subst $(space),$(comma),$(strip $(CLUSTER_ADDRS))) \
+	SCYLLA_REPLICATION=datacenter1:3 SCYLLA_KEYSPACE=wellwon_cluster
+
+# The whole suite in three phases: the main suite on one node; the fault phase
+# (stops, kills and restarts services on purpose); the 3-node cluster phase.
 test: services
 	$(BIN)/pytest -m "not faults and not cluster"
 	$(BIN)/pytest -m faults
+	$(MAKE) --no-print-directory test-cluster
+
+test-cluster: venv
+	$(CLUSTER_ENV) services/stack up --nodes 3
+	$(CLUSTER_ENV) $(BIN)/pytest -m cluster
 
 lint: venv
 	$(BIN)/ruff check .
