@@ -110,7 +110,6 @@ class ChatWriter:
                 results.append(Rejected(message, reason))
                 continue
             message_id = generate_snowflake_id(at=message.date)
-            links.setdefault(message.message_id, message_id)
             data = MessageData(
                 channel_id=self.chat.pk,
                 content=message.text,
@@ -131,6 +130,8 @@ class ChatWriter:
                 results.append(Prepared(message, check_message_data(data)))
             except InvalidMessageInput as exc:
                 results.append(Rejected(message, str(exc)))
+                continue
+            links.setdefault(message.message_id, message_id)
         return results
 
     def user_ids(self, peers: Sequence[Peer]) -> dict[str, int]:

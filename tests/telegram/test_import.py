@@ -234,6 +234,17 @@ class TestIdempotentAndResumable:
         messages = by_telegram_id(all_messages(imported_chat(bare).pk))
         assert messages[3].reply_to_id is None  # its reply target was not stored
 
+    def test_text_longer_than_the_store_takes_is_reported(self, tmp_path: Path) -> None:
+        bare = fresh_bare_id()
+        export = supergroup_export(bare)
+        long_text = "x" * 4096  # Telegram's own limit
+        export["messages"][1]["text"] = long_text
+        export["messages"][1]["text_entities"] = [{"type": "plain", "text": long_text}]
+        path = write_export(tmp_path / "result.json", export)
+        out, err = run_import(path, "--chat", "auto", "--no-progress")
+        assert "13 imported, 0 duplicates skipped, 1 failed" in out
+        assert "messages[1]: content: is 4096 characters" in err
+
 
 class TestChatsAndFiles:
     def test_account_export_makes_one_chat_per_dialog(self, tmp_path: Path) -> None:

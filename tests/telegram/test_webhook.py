@@ -267,3 +267,22 @@ class TestExportAndWebhookMeet:
         after = all_messages(chat.pk)
         assert [m.message_id for m in after] == [m.message_id for m in before]
         assert "v2.0.1" in by_telegram_id(after)[4].content
+
+    def test_import_links_replies_to_messages_the_webhook_stored_first(
+        self, bot: Bot, tmp_path: Path
+    ) -> None:
+        chat = linked_chat(bot.chat_id)
+        first = bot.update("supergroup_message", message_id=2, date=1709294400, text="Hello")
+        first["message"].pop("reply_to_message")
+        first["message"].pop("entities")
+        assert outcome(bot.deliver(first)) == "created"
+        (live,) = all_messages(chat.pk)
+        path = write_export(tmp_path / "result.json", supergroup_export(bot.bare_id))
+        out = io.StringIO()
+        call_command(
+            "telegram_import", str(path), "--chat", str(chat.pk), "--no-progress", stdout=out
+        )
+        assert "13 imported, 1 duplicates skipped" in out.getvalue()
+        messages = by_telegram_id(all_messages(chat.pk))
+        assert messages[2].message_id == live.message_id
+        assert messages[3].reply_to_id == live.message_id  # same batch, stored id
