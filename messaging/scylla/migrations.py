@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cassandra import ConsistencyLevel
+from cassandra import ConsistencyLevel, OperationTimedOut, WriteTimeout
 from cassandra.cluster import Session
 from cassandra.query import SimpleStatement
 from django.conf import settings
@@ -67,6 +67,9 @@ DEFAULT_LOCK_TIMEOUT = 120.0
 # DDL can take seconds on a loaded cluster; the client's request timeout is for queries.
 DDL_TIMEOUT = 60.0
 AGREEMENT_WAIT_SECONDS = 60
+_LWT_ATTEMPTS = 3
+# A lightweight transaction that timed out may have been applied: ask again.
+_UNCERTAIN = (WriteTimeout, OperationTimedOut)
 
 _BOOKKEEPING_DDL = (
     f"CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} ("
@@ -169,11 +172,9 @@ def _apply_one(session: Session, migration: Migration, lease: _Lease) -> None:
                 "scylla_migrate again (statements should be IF NOT EXISTS so the rerun is safe)."
             ) from exc
         lease.renew()
-    session.execute(
-        lease.statement(
-            f"INSERT INTO {MIGRATIONS_TABLE} (version, name, checksum, applied_at, applied_by) "
-            "VALUES (%s, %s, %s, toTimestamp(now()), %s)"
-        ),
+    lease.record(
+        f"INSERT INTO {MIGRATIONS_TABLE} (version, name, checksum, applied_at, applied_by) "
+        "VALUES (%s, %s, %s, toTimestamp(now()), %s)",
         (migration.version, migration.name, migration.checksum, lease.owner),
     )
     logger.info(
@@ -237,7 +238,12 @@ def run_ddl(session: Session, statement: str, *, timeout: float = DDL_TIMEOUT) -
 
 
 class _Lease:
-    """The lock row held by this process; ``renew`` pushes its TTL forward."""
+    """The lock row held by this process; ``renew`` pushes its TTL forward.
+
+    A lightweight transaction that times out (Paxos contention, a busy node)
+    may or may not have been applied, so a timeout is never taken as an answer:
+    the statement is asked again, and the row's owner says who holds the lock.
+    """
 
     def __init__(self, session: Session, consistency: str) -> None:
         self.session = session
@@ -245,53 +251,73 @@ class _Lease:
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.waited = 0.0
 
-    def statement(self, cql: str) -> SimpleStatement:
-        return SimpleStatement(cql, consistency_level=self.consistency)
-
     def acquire(self, timeout: float) -> None:
         started = time.monotonic()
         delay = 0.1
         while True:
-            result = self.session.execute(
-                self.statement(
-                    f"INSERT INTO {LOCK_TABLE} (name, owner, renewed_at) "
-                    "VALUES (%s, %s, toTimestamp(now())) "
-                    f"IF NOT EXISTS USING TTL {LOCK_TTL_SECONDS}"
-                ),
+            holder = self._try(
+                f"INSERT INTO {LOCK_TABLE} (name, owner, renewed_at) "
+                "VALUES (%s, %s, toTimestamp(now())) "
+                f"IF NOT EXISTS USING TTL {LOCK_TTL_SECONDS}",
                 (LOCK_ROW, self.owner),
             )
             self.waited = time.monotonic() - started
-            if result.was_applied:
+            if holder == self.owner:
                 return
-            holder = getattr(result.one(), "owner", "another process")
             if self.waited >= timeout:
                 raise MigrationLockTimeout(
-                    f"another scylla_migrate ({holder}) has held the migration lock for "
-                    f"{self.waited:.0f}s; wait for it, or if it died, for its lock to expire "
-                    f"(at most {LOCK_TTL_SECONDS}s after its last statement)"
+                    f"another scylla_migrate ({holder or 'unknown'}) has held the migration "
+                    f"lock for {self.waited:.0f}s; wait for it, or if it died, for its lock to "
+                    f"expire (at most {LOCK_TTL_SECONDS}s after its last statement)"
                 )
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
 
     def renew(self) -> None:
-        result = self.session.execute(
-            self.statement(
+        for _attempt in range(_LWT_ATTEMPTS):
+            holder = self._try(
                 f"UPDATE {LOCK_TABLE} USING TTL {LOCK_TTL_SECONDS} "
-                "SET owner = %s, renewed_at = toTimestamp(now()) WHERE name = %s IF owner = %s"
-            ),
-            (self.owner, LOCK_ROW, self.owner),
-        )
-        if not result.was_applied:
-            raise MigrationError(
-                "lost the migration lock (it expired and another process took it); "
-                "stopped before the next statement; run scylla_migrate again"
+                "SET owner = %s, renewed_at = toTimestamp(now()) WHERE name = %s IF owner = %s",
+                (self.owner, LOCK_ROW, self.owner),
             )
+            if holder == self.owner:
+                return
+            if holder is not None:
+                break
+        raise MigrationError(
+            "lost the migration lock (it expired, or the cluster did not answer); "
+            "stopped before the next statement; run scylla_migrate again"
+        )
 
     def release(self) -> None:
-        self.session.execute(
-            self.statement(f"DELETE FROM {LOCK_TABLE} WHERE name = %s IF owner = %s"),
-            (LOCK_ROW, self.owner),
-        )
+        # Best effort: a lock left behind expires with its TTL.
+        for _attempt in range(_LWT_ATTEMPTS):
+            try:
+                self.session.execute(
+                    self._statement(f"DELETE FROM {LOCK_TABLE} WHERE name = %s IF owner = %s"),
+                    (LOCK_ROW, self.owner),
+                )
+                return
+            except _UNCERTAIN:
+                continue
+        logger.warning("could not release the migration lock; it expires in %ss", LOCK_TTL_SECONDS)
+
+    def record(self, cql: str, params: tuple[object, ...]) -> None:
+        self.session.execute(self._statement(cql), params)
+
+    def _try(self, cql: str, params: tuple[object, ...]) -> str | None:
+        """Runs a conditional statement; returns the lock's owner after it, None if unknown."""
+        try:
+            result = self.session.execute(self._statement(cql), params)
+        except _UNCERTAIN as exc:
+            logger.info("migration lock statement timed out (%s); asking again", exc)
+            return None
+        if result.was_applied:
+            return self.owner
+        return getattr(result.one(), "owner", None)
+
+    def _statement(self, cql: str) -> SimpleStatement:
+        return SimpleStatement(cql, consistency_level=self.consistency)
 
 
 @contextmanager
