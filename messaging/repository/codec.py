@@ -126,9 +126,10 @@ def encode_message(data: MessageData, message_id: int | None = None) -> EncodedM
     message_id = message_id or data.message_id
     if message_id is None:
         message_id = generate_snowflake_id(data.created_at)
+        created_at = data.created_at or snowflake_to_datetime(message_id)
     else:
-        check_time(snowflake_to_datetime(message_id), "message_id")
-    created_at = data.created_at or snowflake_to_datetime(message_id)
+        minted_at = check_time(snowflake_to_datetime(message_id), "message_id")
+        created_at = data.created_at or minted_at
     bucket = calculate_message_bucket(message_id)
     row_values = (
         data.sender_id,

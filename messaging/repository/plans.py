@@ -110,7 +110,12 @@ class PlanRunner:
         return fanout.outcome()
 
     def _statement(self, query: Query) -> tuple[PreparedStatement | Statement, Any]:
-        prepared = self.client.prepare(query.cql)
+        return self._bind(self.client.prepare(query.cql), query)
+
+    @staticmethod
+    def _bind(
+        prepared: PreparedStatement, query: Query
+    ) -> tuple[PreparedStatement | Statement, Any]:
         if not query.lwt:
             return prepared, query.params
         bound = prepared.bind(query.params)
@@ -122,12 +127,17 @@ class _Fanout:
     """Keeps up to ``concurrency`` statements in flight, submitting from callbacks.
 
     ``pump`` is re-entrant safe: a callback that fires while another frame is
-    submitting leaves the work to that frame instead of recursing.
+    submitting leaves the work to that frame instead of recursing. Nothing in
+    it may block: after the first ``concurrency`` statements it runs on the
+    driver's I/O thread.
     """
 
     def __init__(self, runner: PlanRunner, step: Fanout, finish: Callable[[], None]) -> None:
         self._runner = runner
         self._queries = step.queries
+        # Prepared here, in the caller's thread: later statements are submitted from
+        # the driver's I/O thread, where a blocking prepare would wait on itself.
+        self._prepared = {cql: runner.client.prepare(cql) for cql in {q.cql for q in step.queries}}
         self._limit = max(1, step.concurrency)
         self._finish = finish
         self._results: list[Rows] = [[] for _ in step.queries]
@@ -167,7 +177,7 @@ class _Fanout:
     def _submit(self, index: int) -> None:
         query = self._queries[index]
         try:
-            statement, params = self._runner._statement(query)
+            statement, params = self._runner._bind(self._prepared[query.cql], query)
             future = self._runner.client.execute_async(statement, params, write=query.write)
         except Exception as exc:  # breaker open, session gone: fail the whole step
             self._settle(None, index, exc)

@@ -206,7 +206,8 @@ class ScyllaClient:
         cache = self._prepared
         statement = cache.get(cql)
         if statement is not None:
-            cache.move_to_end(cql)
+            with contextlib.suppress(KeyError):  # evicted by another thread meanwhile
+                cache.move_to_end(cql)
             return statement
         statement = self._guarded(lambda: self.session.prepare(cql))
         with self._lock:

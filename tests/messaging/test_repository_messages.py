@@ -209,6 +209,24 @@ class TestBulkInsert:
         assert set(metadata.active_buckets) == {calculate_message_bucket(i) for i in ids}
         assert metadata.last_message_id == ids[-1]
 
+    def test_statements_first_needed_mid_batch_are_prepared_up_front(
+        self, cql: ScyllaClient, channel: uuid.UUID
+    ) -> None:
+        """Regression: a statement first prepared from the driver's I/O thread deadlocked it.
+
+        With concurrency 1, everything after the first statement is submitted from
+        driver callbacks; on a client whose cache is empty the channel metadata
+        statement, last in the batch, was prepared there and never answered.
+        """
+        fresh = ScyllaClient(cql.config)
+        try:
+            ids = MessageScyllaRepo(fresh).insert_messages(
+                [message(channel, f"m{i}") for i in range(20)], concurrency=1
+            )
+        finally:
+            fresh.shutdown()
+        assert len(ids) == 20
+
     def test_empty_batch(self, repo: MessageScyllaRepo) -> None:
         assert repo.insert_messages([]) == []
 
