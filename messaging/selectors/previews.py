@@ -3,11 +3,13 @@
 The last message of each chat comes from the CQL ``channel_metadata``
 (one ``IN`` query for the page) and its text and sender from the
 PostgreSQL ledger (one query for the page); a last message that was
-deleted shows as deleted. The message counts come from Redis counters.
+deleted shows as deleted. The message counts come from Redis counters. When the message
+store is disabled or down, chats are still listed, without last messages.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,10 +21,13 @@ from typing import Any
 from django.db.models import Q
 
 from messaging.models import Chat, SearchEntry
+from messaging.scylla.errors import MessageStoreError
 from messaging.selectors.counters import chat_message_counts
 from messaging.selectors.messages import SYSTEM, profiles_for
 from messaging.selectors.stores import message_repo
 from messaging.selectors.users import UserProfile, unknown_profile
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,11 @@ def chat_previews(*, chats: Sequence[Chat]) -> dict[str, Any]:
     chat_ids = [chat.pk for chat in chats]
     if not chat_ids:
         return {"last_messages": {}, "message_counts": {}}
-    metadata = message_repo().get_channel_metadata_many(chat_ids)
+    try:
+        metadata = message_repo().get_channel_metadata_many(chat_ids)
+    except MessageStoreError as exc:  # chats are PostgreSQL's: list them without previews
+        logger.warning("chat list without last messages: %s", exc)
+        metadata = {}
     last_ids = {
         chat_id: meta.last_message_id
         for chat_id, meta in metadata.items()

@@ -18,6 +18,7 @@ import dataclasses
 import hashlib
 import json
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -91,8 +92,14 @@ def message_send(
             raise InvalidInput("reply_to", "No such message in this chat.")
     message_id: int | None = None
     if idempotency_key is not None:
-        fingerprint = _fingerprint(
-            chat_id, content, message_type, reply_to_id, attachments, template_id, template_values
+        fingerprint = send_fingerprint(
+            chat_id=chat_id,
+            content=content,
+            message_type=message_type,
+            reply_to_id=reply_to_id,
+            attachments=attachments,
+            template_id=template_id,
+            template_values=template_values,
         )
         message_id, replay = _claim_key(participant, idempotency_key, fingerprint)
         if replay:
@@ -185,7 +192,26 @@ def _claim_key(participant: Participant, key: str, fingerprint: str) -> tuple[in
     return existing.message_id, True
 
 
-def _fingerprint(*parts: Any) -> str:
+def send_fingerprint(
+    *,
+    chat_id: uuid.UUID,
+    content: str,
+    message_type: str,
+    reply_to_id: int | None,
+    attachments: list[dict[str, Any]] | None,
+    template_id: int | None,
+    template_values: dict[str, str] | None,
+) -> str:
+    """What makes two sends "the same request" for an Idempotency-Key."""
+    parts = [
+        str(chat_id),
+        content,
+        message_type,
+        reply_to_id,
+        attachments or [],
+        template_id,
+        template_values or {},
+    ]
     text = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 

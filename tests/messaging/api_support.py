@@ -8,15 +8,20 @@ the test, CQL rows stay in the test keyspace under ids nobody reuses.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
+import psycopg
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
+from django.db import connection
 from rest_framework.response import Response
 from rest_framework.test import APIClient
 
 from messaging.models import Participant
+from messaging.services.ledger import ledger_lock_key
 from messaging.services.messages import message_send
 
 
@@ -70,3 +75,21 @@ def seed_message(chat_id: str, user: AbstractUser, content: str, at: datetime) -
     participant = Participant.objects.select_related("chat").get(chat_id=chat_id, user_id=user.pk)
     outcome = message_send(participant=participant, content=content, created_at=at)
     return outcome.message.message_id
+
+
+@contextmanager
+def ledger_held_elsewhere(chat_id: str) -> Iterator[None]:
+    """Another session holds the chat's ledger lock until the block ends.
+
+    Call it before this test's own session has taken the lock: inside the
+    test's transaction a taken lock is held until the test ends.
+    """
+    params = connection.get_connection_params()
+    with psycopg.connect(**params, autocommit=True) as other:
+        key = ledger_lock_key(uuid.UUID(chat_id))
+        other.execute("SET lock_timeout = '5s'")
+        other.execute("SELECT pg_advisory_lock(%s)", [key])
+        try:
+            yield
+        finally:
+            other.execute("SELECT pg_advisory_unlock(%s)", [key])

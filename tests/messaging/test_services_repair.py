@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 from typing import Any
 
-import psycopg
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 from django.test import override_settings
 
 from messaging.models import Participant, SearchEntry
@@ -27,10 +23,10 @@ from messaging.repository import MessageData
 from messaging.scylla import ScyllaClient
 from messaging.scylla.snowflake import calculate_message_bucket
 from messaging.selectors.stores import message_repo
-from messaging.services.ledger import ledger_lock_key
 from tests.messaging.api_support import (
     client_of,
     create_chat,
+    ledger_held_elsewhere,
     make_user,
     messages_url,
     ok,
@@ -42,24 +38,6 @@ from tests.messaging.api_support import (
 @pytest.fixture(autouse=True)
 def _stores(cql: ScyllaClient, db: Any) -> None:
     """Real CQL (test keyspace) and PostgreSQL for every test here."""
-
-
-@contextmanager
-def ledger_held_elsewhere(chat_id: str) -> Iterator[None]:
-    """Another session holds the chat's ledger lock until the block ends.
-
-    Call it before this test's own session has taken the lock: inside the
-    test's transaction a taken lock is held until the test ends.
-    """
-    params = connection.get_connection_params()
-    with psycopg.connect(**params, autocommit=True) as other:
-        key = ledger_lock_key(uuid.UUID(chat_id))
-        other.execute("SET lock_timeout = '5s'")
-        other.execute("SELECT pg_advisory_lock(%s)", [key])
-        try:
-            yield
-        finally:
-            other.execute("SELECT pg_advisory_unlock(%s)", [key])
 
 
 def unread_of(user: Any, chat_id: str) -> int:

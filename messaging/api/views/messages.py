@@ -74,6 +74,12 @@ class MessageViewSet(ChatScopedMixin, viewsets.GenericViewSet):
     def get_serializer_class(self) -> type[BaseSerializer]:
         return self.serializer_classes.get(self.action, MessageSerializer)
 
+    def get_serializer(self, *args: Any, **kwargs: Any) -> BaseSerializer:
+        # The browsable API fills its edit form from the shown message's stored row.
+        if isinstance(kwargs.get("instance"), MessageView):
+            kwargs["instance"] = kwargs["instance"].message
+        return super().get_serializer(*args, **kwargs)
+
     def _out(self, value: Any, *, many: bool = False) -> Any:
         return MessageSerializer(value, many=many).data
 
