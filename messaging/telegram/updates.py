@@ -19,9 +19,11 @@ error makes Telegram retry for a day.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from enum import StrEnum
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from messaging.models import Chat
 from messaging.repository import MessageNotFound, MessageScyllaRepo
@@ -35,6 +37,10 @@ from messaging.telegram.types import TelegramMessage
 from messaging.telegram.writer import ChatWriter, Rejected, is_newer_edit
 
 logger = logging.getLogger(__name__)
+
+# Telegram gives up redelivering after about a day; older update ids cannot come back.
+PROCESSED_UPDATE_RETENTION = timedelta(days=7)
+PRUNE_EVERY = 1000  # update ids are consecutive: prune on one delivery in a thousand
 
 
 class Outcome(StrEnum):
@@ -60,6 +66,10 @@ def update_receive(raw: object, *, repo: MessageScyllaRepo | None = None) -> Out
                 ProcessedUpdate.objects.create(update_id=parsed.update_id, kind=parsed.kind or "")
         except IntegrityError:
             return Outcome.REPLAYED
+        if parsed.update_id % PRUNE_EVERY == 0:
+            ProcessedUpdate.objects.filter(
+                received_at__lt=timezone.now() - PROCESSED_UPDATE_RETENTION
+            ).delete()
         return _apply(repo, parsed)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +104,24 @@ class TestAuthentication:
         client.force_login(make_user("admin", is_staff=True, is_superuser=True))
         response = client.post(URL, bot.update("supergroup_message"), format="json")
         assert response.status_code == 403
+
+
+class TestProcessedUpdates:
+    def test_old_update_ids_are_pruned(self, bot: Bot, chat: Chat) -> None:
+        from django.utils import timezone
+
+        from messaging.telegram.updates import PROCESSED_UPDATE_RETENTION
+
+        old = ProcessedUpdate.objects.create(update_id=bot.next_update_id - 500, kind="message")
+        recent = ProcessedUpdate.objects.create(update_id=bot.next_update_id - 400, kind="")
+        ProcessedUpdate.objects.filter(pk=old.pk).update(
+            received_at=timezone.now() - PROCESSED_UPDATE_RETENTION - timedelta(minutes=1)
+        )
+        update = bot.update("callback_query")
+        update["update_id"] = (update["update_id"] // 1000 + 1) * 1000
+        assert outcome(bot.deliver(update)) == "ignored"
+        assert not ProcessedUpdate.objects.filter(pk=old.pk).exists()
+        assert ProcessedUpdate.objects.filter(pk=recent.pk).exists()
 
 
 class TestMessages:
