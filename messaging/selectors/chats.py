@@ -92,7 +92,6 @@ def chats_of_user(*, user: Any, archived: bool | None = None) -> QuerySet[Chat]:
             muted=F("me__muted"),
             participant_count=Subquery(member_count),
         )
-        .select_related("created_by")
     )
     if archived is not None:
         chats = chats.filter(archived=archived)

@@ -164,7 +164,7 @@ def pins_of_chat(*, participant: Participant) -> list[PinView]:
     return [
         PinView(message=views[p.message_id], pinned_by=pinners[p.pinned_by], pinned_at=p.pinned_at)
         for p in pins
-        if p.message_id in views
+        if p.message_id in views and not views[p.message_id].message.is_deleted
     ]
 
 

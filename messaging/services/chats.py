@@ -21,6 +21,7 @@ from django.db.models import Max
 
 from messaging.models import Chat, ChatType, Participant, ParticipantRole, SearchEntry
 from messaging.services.errors import InvalidInput, NotPermitted, ParticipantNotFound
+from messaging.services.followers import mirror_chat_metadata
 
 
 def chat_create(*, creator: Any, name: str, type: str, participant_ids: Sequence[int] = ()) -> Chat:
@@ -38,6 +39,7 @@ def chat_create(*, creator: Any, name: str, type: str, participant_ids: Sequence
             [Participant(chat=chat, user=creator, role=ParticipantRole.OWNER)]
             + [Participant(chat=chat, user_id=uid, role=ParticipantRole.MEMBER) for uid in others]
         )
+    mirror_chat_metadata(chat=chat)
     return chat
 
 
@@ -58,6 +60,8 @@ def chat_update(
         chat.archived = archived
         fields.append("archived")
     chat.save(update_fields=fields)
+    if name is not None:
+        mirror_chat_metadata(chat=chat)
     return chat
 
 

@@ -5,7 +5,7 @@ failure is logged (naming the repair command) and the request still
 succeeds. ``manage.py reindex_search`` and ``manage.py rebuild_unread``
 bring PostgreSQL back in line from CQL; Redis counters rebuild themselves
 when they expire or are deleted; the CQL read position mirror is rewritten
-by the next read.
+by the next read; chat names are mirrored again by the next rename.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.utils import timezone
 from messaging.models import Chat, Participant
 from messaging.repository.data import StoredMessage
 from messaging.repository.errors import MessageRepositoryError
-from messaging.scylla.errors import MessageStoreError
+from messaging.scylla.errors import MessageStoreDisabled, MessageStoreError
 from messaging.selectors.counters import chat_message_counter
 from messaging.selectors.stores import message_repo
 from messaging.services.ledger import chat_ledger
@@ -114,3 +114,15 @@ def mirror_read_position(*, chat_id: uuid.UUID, user_id: int, message_id: int) -
         message_repo().set_read_position(chat_id, user_id, message_id)
     except (MessageStoreError, MessageRepositoryError) as exc:
         logger.warning("read position of %s in chat %s not mirrored: %s", user_id, chat_id, exc)
+
+
+def mirror_chat_metadata(*, chat: Chat) -> None:
+    """Copies a chat's name and type to CQL ``channel_metadata`` (PostgreSQL is authoritative)."""
+    try:
+        message_repo().update_channel_metadata(
+            chat.pk, channel_name=chat.name, channel_type=chat.type, created_at=chat.created_at
+        )
+    except MessageStoreDisabled:
+        return
+    except (MessageStoreError, MessageRepositoryError) as exc:
+        logger.warning("name and type of chat %s not mirrored to CQL: %s", chat.pk, exc)

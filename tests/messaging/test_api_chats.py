@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from messaging.scylla import ScyllaClient
+from messaging.selectors.stores import message_repo
 from presence.status import set_presence
 from tests.messaging.api_support import (
     client_of,
@@ -57,6 +59,13 @@ def test_create_makes_me_owner_and_the_others_members() -> None:
         (carol.pk, "member"),
     ]
     assert ok(client_of(bob).get(f"/api/chats/{chat['id']}/"))["role"] == "member"
+    # The CQL side's denormalised copy of the name and type.
+    metadata = message_repo().get_channel_metadata(uuid.UUID(chat["id"]))
+    assert metadata is not None
+    assert (metadata.channel_name, metadata.channel_type) == ("Book club", "group")
+    ok(client_of(alice).patch(f"/api/chats/{chat['id']}/", {"name": "Reading club"}))
+    renamed = message_repo().get_channel_metadata(uuid.UUID(chat["id"]))
+    assert renamed is not None and renamed.channel_name == "Reading club"
 
 
 def test_participants_show_presence_from_redis() -> None:

@@ -129,3 +129,29 @@ def test_a_conversation_from_first_message_to_search() -> None:
     assert gone["deleted"] is True and gone["content"] == ""
     assert ok(alice_client.get(f"/api/chats/{chat_id}/read/"))["unread_count"] == alice_unread - 1
     assert ok(alice_client.get("/api/search/?q=milk"))["results"] == []
+
+
+def test_a_deleted_message_shows_nothing_of_its_body_nor_its_history() -> None:
+    alice, bob = make_user("alice"), make_user("bob")
+    chat_id = create_chat(alice, bob)["id"]
+    photo = {"type": "image", "url": "https://example.org/cat.jpg", "file_name": "cat.jpg"}
+    posted = post_message(alice, chat_id, f"look @{bob.username}", attachments=[photo])
+    assert posted["attachments"] == [photo] and posted["mentions"] == [bob.pk]
+    url = messages_url(chat_id, posted["id"])
+    ok(client_of(alice).patch(url, {"content": "look again"}, format="json"))
+    ok(client_of(bob).post(url + "reactions/", {"emoji": "😺"}), 201)
+    ok(client_of(alice).post(f"/api/chats/{chat_id}/pins/", {"message_id": posted["id"]}), 201)
+    ok(client_of(alice).delete(url), 204)
+    ok(client_of(alice).delete(url), 204)  # deleting again changes nothing
+    gone = ok(client_of(bob).get(url))
+    assert (gone["deleted"], gone["content"], gone["attachments"], gone["mentions"]) == (
+        True,
+        "",
+        [],
+        [],
+    )
+    assert gone["reactions"] == []
+    assert ok(client_of(bob).get(url + "history/")) == []
+    assert ok(client_of(bob).get(f"/api/chats/{chat_id}/pins/")) == []
+    assert client_of(alice).patch(url, {"content": "revive"}, format="json").status_code == 404
+    assert client_of(bob).post(url + "reactions/", {"emoji": "👍"}).status_code == 404

@@ -53,7 +53,13 @@ class MessageSerializer(serializers.Serializer):
     telegram = serializers.SerializerMethodField()
 
     def get_mentions(self, view: Any) -> list[int]:
-        return sorted(view.message.mentions)
+        return [] if view.message.is_deleted else sorted(view.message.mentions)
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        if instance.message.is_deleted:  # nothing of a deleted message's body is shown
+            data["content"], data["attachments"] = "", []
+        return data
 
     @extend_schema_field(TelegramRefSerializer(allow_null=True))
     def get_telegram(self, view: Any) -> dict[str, int] | None:
