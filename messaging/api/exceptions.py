@@ -18,6 +18,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from messaging.repository import errors as repo_errors
 from messaging.scylla.errors import MessageStoreError
 from messaging.services.errors import InvalidInput, NotFound, NotPermitted
 
@@ -37,8 +38,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 def as_api_exception(exc: Exception) -> Exception:
     """The DRF exception for a typed error of the use cases or the repository."""
-    from messaging.repository import errors as repo_errors
-
     if isinstance(exc, NotFound | repo_errors.MessageNotFound):
         return exceptions.NotFound(str(exc) or None)
     if isinstance(exc, NotPermitted):
@@ -46,7 +45,7 @@ def as_api_exception(exc: Exception) -> Exception:
     if isinstance(exc, InvalidInput):
         return exceptions.ValidationError({exc.field: [exc.message]})
     if isinstance(exc, repo_errors.InvalidMessageInput):
-        return exceptions.ValidationError({exc.field: [str(exc)]})
+        return exceptions.ValidationError({exc.field: [exc.message]})
     return exc
 
 
