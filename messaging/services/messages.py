@@ -81,15 +81,9 @@ def message_send(
     check_can_post(participant)
     chat_id = participant.chat_id
     if template_id is not None:
-        try:
-            template = template_get(user=participant.user_id, template_id=template_id)
-        except TemplateNotFound:
-            raise InvalidInput("template", "No such template.") from None
-        content = template_render(template=template, values=template_values or {})
+        content = _render_template(participant, template_id, template_values or {})
     if reply_to_id is not None:
-        target = message_repo().get_message(chat_id, reply_to_id)
-        if target is None or target.is_deleted:
-            raise InvalidInput("reply_to", "No such message in this chat.")
+        _check_reply_target(participant, reply_to_id)
     message_id: int | None = None
     if idempotency_key is not None:
         fingerprint = send_fingerprint(
@@ -102,12 +96,11 @@ def message_send(
             template_values=template_values,
         )
         message_id, replay = _claim_key(participant, idempotency_key, fingerprint)
-        if replay:
-            earlier = message_repo().get_message(chat_id, message_id)
-            if earlier is not None:
-                if not earlier.is_deleted:
-                    after_send(message=earlier, sender=participant)  # finish what it began
-                return SendOutcome(message=earlier, created=False)
+        earlier = message_repo().get_message(chat_id, message_id) if replay else None
+        if earlier is not None:
+            if not earlier.is_deleted:
+                after_send(message=earlier, sender=participant)  # finish what it began
+            return SendOutcome(message=earlier, created=False)
     data = MessageData(
         channel_id=chat_id,
         content=content,
@@ -120,10 +113,23 @@ def message_send(
         message_id=message_id,
         created_at=snowflake_to_datetime(message_id) if message_id else created_at,
     )
-    new_id = message_repo().insert_message(data)
-    stored = _as_stored(data, new_id)
+    stored = _as_stored(data, message_repo().insert_message(data))
     after_send(message=stored, sender=participant)
     return SendOutcome(message=stored, created=True)
+
+
+def _render_template(participant: Participant, template_id: int, values: dict[str, str]) -> str:
+    try:
+        template = template_get(user=participant.user_id, template_id=template_id)
+    except TemplateNotFound:
+        raise InvalidInput("template", "No such template.") from None
+    return template_render(template=template, values=values)
+
+
+def _check_reply_target(participant: Participant, reply_to_id: int) -> None:
+    target = message_repo().get_message(participant.chat_id, reply_to_id)
+    if target is None or target.is_deleted:
+        raise InvalidInput("reply_to", "No such message in this chat.")
 
 
 def message_edit(*, participant: Participant, message_id: int, content: str) -> StoredMessage:
@@ -218,7 +224,8 @@ def send_fingerprint(
 
 def _mentions(participant: Participant, content: str) -> set[int]:
     """User ids of the chat's participants named as ``@username`` (one query, only if any)."""
-    names = set(_MENTION.findall(content))
+    found = _MENTION.findall(content)
+    names = set(found) | {name.rstrip(".-+") for name in found}  # "@bob." ends a sentence
     if not names:
         return set()
     return set(
