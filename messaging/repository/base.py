@@ -26,7 +26,7 @@ class RepositoryBase:
 
     def _select_message(self, channel_id: UUID, message_id: int) -> Query:
         bucket = calculate_message_bucket(message_id)
-        return Query(self._sql.select_message, (channel_id, bucket, message_id))
+        return Query(self._sql.select_message, (channel_id, bucket, message_id), tuples=True)
 
     def _live_message(self, channel_id: UUID, message_id: int) -> Plan[StoredMessage]:
         """The message, which must exist in this channel and not be deleted."""

@@ -7,6 +7,7 @@ the row has attachments or entities.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,7 +20,6 @@ from messaging.repository.data import (
     MessageData,
     StoredMessage,
     TelegramSyncState,
-    json_list,
     utc,
 )
 from messaging.repository.validation import check_time, json_text
@@ -30,6 +30,7 @@ from messaging.scylla.snowflake import (
 )
 
 _EMPTY: frozenset[int] = frozenset()
+_new = object.__new__
 
 
 def unset_if_none(value: Any) -> Any:
@@ -38,6 +39,11 @@ def unset_if_none(value: Any) -> Any:
 
 
 def decode_message(row: Any) -> StoredMessage:
+    """A ``messages`` row (columns in ``MESSAGE_COLUMNS`` order) as a ``StoredMessage``.
+
+    The hot loop of every page read: the instance is created without its frozen
+    ``__init__`` and its dict filled at once (see ``StoredMessage``).
+    """
     (
         channel_id,
         bucket,
@@ -57,27 +63,31 @@ def decode_message(row: Any) -> StoredMessage:
         telegram_message_id,
         telegram_chat_id,
     ) = row
-    return StoredMessage(
-        channel_id=channel_id,
-        bucket=bucket,
-        message_id=message_id,
-        sender_id=sender_id,
-        content=content or "",
-        message_type=message_type or "text",
-        source=source or "web",
-        reply_to_id=reply_to_id,
-        attachments=json_list(attachments),
-        mentions=frozenset(mentions) if mentions else _EMPTY,
-        entities=json_list(entities),
-        created_at=(
-            created_at.replace(tzinfo=UTC) if created_at else snowflake_to_datetime(message_id)
-        ),
-        edited_at=utc(edited_at),
-        is_deleted=bool(is_deleted),
-        deleted_at=utc(deleted_at),
-        telegram_message_id=telegram_message_id,
-        telegram_chat_id=telegram_chat_id,
+    message: StoredMessage = _new(StoredMessage)
+    message.__dict__.update(
+        {
+            "channel_id": channel_id,
+            "bucket": bucket,
+            "message_id": message_id,
+            "sender_id": sender_id,
+            "content": content or "",
+            "message_type": message_type or "text",
+            "source": source or "web",
+            "reply_to_id": reply_to_id,
+            "attachments": json.loads(attachments) if attachments else [],
+            "mentions": frozenset(mentions) if mentions else _EMPTY,
+            "entities": json.loads(entities) if entities else [],
+            "created_at": (
+                created_at.replace(tzinfo=UTC) if created_at else snowflake_to_datetime(message_id)
+            ),
+            "edited_at": edited_at and edited_at.replace(tzinfo=UTC),
+            "is_deleted": bool(is_deleted),
+            "deleted_at": deleted_at and deleted_at.replace(tzinfo=UTC),
+            "telegram_message_id": telegram_message_id,
+            "telegram_chat_id": telegram_chat_id,
+        }
     )
+    return message
 
 
 def decode_sync_state(row: Any) -> TelegramSyncState:
@@ -107,9 +117,13 @@ def decode_metadata(row: Any) -> ChannelMetadata:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class EncodedMessage:
-    """A validated ``MessageData`` with its id: what the write statements bind."""
+    """A validated ``MessageData`` with its id: what the write statements bind.
+
+    Internal and short-lived (one per message of a bulk insert), so not frozen:
+    a frozen ``__init__`` costs a microsecond or two per message for nothing.
+    """
 
     channel_id: UUID
     message_id: int

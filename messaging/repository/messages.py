@@ -159,7 +159,11 @@ class MessagePlans(RepositoryBase):
         for message_id in check_message_ids(message_ids):
             by_bucket[calculate_message_bucket(message_id)].append(message_id)
         reads = [
-            Query(self._sql.select_messages_in, (channel_id, bucket, ids[i : i + IN_CHUNK]))
+            Query(
+                self._sql.select_messages_in,
+                (channel_id, bucket, ids[i : i + IN_CHUNK]),
+                tuples=True,
+            )
             for bucket, ids in by_bucket.items()
             for i in range(0, len(ids), IN_CHUNK)
         ]
@@ -180,7 +184,9 @@ class MessagePlans(RepositoryBase):
         if not mapped or mapped[0].channel_id != channel_id:
             return None
         rows = yield Query(
-            self._sql.select_message, (channel_id, mapped[0].bucket, mapped[0].message_id)
+            self._sql.select_message,
+            (channel_id, mapped[0].bucket, mapped[0].message_id),
+            tuples=True,
         )
         return decode_message(rows[0]) if rows else None
 

@@ -105,7 +105,7 @@ class PagingPlans(RepositoryBase):
     ) -> Plan[Rows]:
         statement = self._page_statement(direction)
         first = calculate_message_bucket(bound) if first_bucket is None else first_bucket
-        rows: Rows = list((yield Query(statement, (channel_id, first, bound, limit))))
+        rows: Rows = list((yield Query(statement, (channel_id, first, bound, limit), tuples=True)))
         if len(rows) >= limit:
             return rows
         if known.ascending is None:
@@ -120,7 +120,8 @@ class PagingPlans(RepositoryBase):
             batch, remaining = remaining[:wave], remaining[wave:]
             need = limit - len(rows)
             results = yield Fanout(
-                [Query(statement, (channel_id, b, bound, need)) for b in batch], len(batch)
+                [Query(statement, (channel_id, b, bound, need), tuples=True) for b in batch],
+                len(batch),
             )
             for bucket_rows in results:
                 rows.extend(bucket_rows)

@@ -38,6 +38,7 @@ class Query:
     params: tuple[Any, ...]
     write: bool = False
     lwt: bool = False  # a lightweight transaction: Paxos at LOCAL_SERIAL
+    tuples: bool = False  # rows as plain tuples (decoded by the caller), not namedtuples
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,19 +80,22 @@ class PlanRunner:
     def _execute(self, step: Step) -> Rows | list[Rows]:
         if isinstance(step, Query):
             statement, params = self._statement(step)
-            return self.client.execute(statement, params, write=step.write).current_rows
+            result = self.client.execute(statement, params, write=step.write, tuples=step.tuples)
+            return result.current_rows
         if not step.queries:
             return []
         finished = threading.Event()
         fanout = _Fanout(self, step, finished.set)
-        fanout.pump()
+        fanout.start()
         finished.wait()
         return fanout.outcome()
 
     async def _aexecute(self, step: Step) -> Rows | list[Rows]:
         if isinstance(step, Query):
             statement, params = self._statement(step)
-            return await self.client.execute_aio(statement, params, write=step.write)
+            return await self.client.execute_aio(
+                statement, params, write=step.write, tuples=step.tuples
+            )
         if not step.queries:
             return []
         loop = asyncio.get_running_loop()
@@ -105,7 +109,7 @@ class PlanRunner:
             loop.call_soon_threadsafe(resolve)
 
         fanout = _Fanout(self, step, wake)
-        fanout.pump()
+        fanout.start()
         await waiter
         return fanout.outcome()
 
@@ -126,10 +130,11 @@ class PlanRunner:
 class _Fanout:
     """Keeps up to ``concurrency`` statements in flight, submitting from callbacks.
 
-    ``pump`` is re-entrant safe: a callback that fires while another frame is
-    submitting leaves the work to that frame instead of recursing. Nothing in
-    it may block: after the first ``concurrency`` statements it runs on the
-    driver's I/O thread.
+    Each completion claims the next statement under the same lock that records
+    its result. Only one frame submits at a time (``_pumping``): a callback
+    that fires while another frame is submitting leaves the freed slot to that
+    frame instead of recursing. Nothing here may block: after the first
+    ``concurrency`` statements it runs on the driver's I/O thread.
     """
 
     def __init__(self, runner: PlanRunner, step: Fanout, finish: Callable[[], None]) -> None:
@@ -153,32 +158,56 @@ class _Fanout:
             raise self._error
         return self._results
 
-    def pump(self) -> None:
+    def start(self) -> None:
         with self._lock:
-            if self._pumping:
-                return
-            self._pumping = True
+            index = self._claim()
+            self._pumping = index >= 0
+            finished = index < 0 and self._finished_now()
+        if index >= 0:
+            self._pump_from(index)
+        elif finished:
+            self._finish()
+
+    def _claim(self) -> int:
+        """The next statement to submit, or -1 (call with the lock held)."""
+        if (
+            self._error is None
+            and self._next < len(self._queries)
+            and (self._in_flight < self._limit)
+        ):
+            self._next += 1
+            self._in_flight += 1
+            return self._next - 1
+        return -1
+
+    def _finished_now(self) -> bool:
+        """Whether the step just finished (call with the lock held, not pumping)."""
+        if self._done or self._in_flight:
+            return False
+        if self._error is None and self._next < len(self._queries):
+            return False
+        self._done = True
+        return True
+
+    def _pump_from(self, index: int) -> None:
         while True:
-            with self._lock:
-                if (
-                    self._error is None
-                    and self._next < len(self._queries)
-                    and (self._in_flight < self._limit)
-                ):
-                    index = self._next
-                    self._next += 1
-                    self._in_flight += 1
-                else:
-                    self._pumping = False
-                    break
             self._submit(index)
-        self._finish_if_done()
+            with self._lock:
+                index = self._claim()
+                if index < 0:
+                    self._pumping = False
+                    finished = self._finished_now()
+                    break
+        if finished:
+            self._finish()
 
     def _submit(self, index: int) -> None:
         query = self._queries[index]
         try:
             statement, params = self._runner._bind(self._prepared[query.cql], query)
-            future = self._runner.client.execute_async(statement, params, write=query.write)
+            future = self._runner.client.execute_async(
+                statement, params, write=query.write, tuples=query.tuples
+            )
         except Exception as exc:  # breaker open, session gone: fail the whole step
             self._settle(None, index, exc)
             return
@@ -198,18 +227,19 @@ class _Fanout:
             if exc is not None:
                 if self._error is None:
                     self._error = self._runner.client.translate_error(exc)
+            elif rows:
+                self._results[index] = rows if isinstance(rows, list) else list(rows)
+            if self._pumping:
+                return  # the submitting frame takes the freed slot and checks for the end
+            index = self._claim()
+            if index >= 0:
+                self._pumping = True
             else:
-                self._results[index] = list(rows) if rows else []
-        self.pump()
-
-    def _finish_if_done(self) -> None:
-        with self._lock:
-            if self._done or self._in_flight:
-                return
-            if self._error is None and self._next < len(self._queries):
-                return
-            self._done = True
-        self._finish()
+                finished = self._finished_now()
+        if index >= 0:
+            self._pump_from(index)
+        elif finished:
+            self._finish()
 
 
 class HasRunner(Protocol):

@@ -46,7 +46,7 @@ from cassandra.policies import (
     ExponentialReconnectionPolicy,
     TokenAwarePolicy,
 )
-from cassandra.query import PreparedStatement, Statement
+from cassandra.query import PreparedStatement, Statement, named_tuple_factory, tuple_factory
 
 from messaging.conf import ScyllaSettings
 from messaging.scylla.breaker import CircuitBreaker
@@ -57,6 +57,11 @@ logger = logging.getLogger(__name__)
 
 READ_PROFILE = EXEC_PROFILE_DEFAULT
 WRITE_PROFILE = "write"
+# The same two with plain tuples as rows: for callers that decode rows themselves
+# (the message repository), the driver's default builds a namedtuple class per
+# result and a namedtuple per row, only to be thrown away.
+READ_TUPLES_PROFILE = "read_tuples"
+WRITE_TUPLES_PROFILE = "write_tuples"
 
 # Errors that mean "the cluster cannot serve this now", as opposed to a bad statement.
 AVAILABILITY_ERRORS: tuple[type[BaseException], ...] = (
@@ -118,16 +123,18 @@ class ScyllaClient:
         read_cl = getattr(ConsistencyLevel, config.read_consistency)
         balancing = TokenAwarePolicy(DCAwareRoundRobinPolicy(local_dc=config.local_dc))
         profiles = {
-            READ_PROFILE: ExecutionProfile(
+            name: ExecutionProfile(
                 load_balancing_policy=balancing,
-                consistency_level=read_cl,
+                consistency_level=level,
                 request_timeout=config.request_timeout,
-            ),
-            WRITE_PROFILE: ExecutionProfile(
-                load_balancing_policy=balancing,
-                consistency_level=write_cl,
-                request_timeout=config.request_timeout,
-            ),
+                row_factory=row_factory,
+            )
+            for name, level, row_factory in (
+                (READ_PROFILE, read_cl, named_tuple_factory),
+                (WRITE_PROFILE, write_cl, named_tuple_factory),
+                (READ_TUPLES_PROFILE, read_cl, tuple_factory),
+                (WRITE_TUPLES_PROFILE, write_cl, tuple_factory),
+            )
         }
         auth = (
             PlainTextAuthProvider(username=config.username, password=config.password)
@@ -228,9 +235,10 @@ class ScyllaClient:
         *,
         write: bool = False,
         timeout: float | None = None,
+        tuples: bool = False,
     ) -> ResultSet:
-        profile = WRITE_PROFILE if write else READ_PROFILE
-        kwargs: dict[str, Any] = {"execution_profile": profile}
+        """Runs a statement; ``write`` picks the write consistency, ``tuples`` plain-tuple rows."""
+        kwargs: dict[str, Any] = {"execution_profile": _profile(write, tuples)}
         if timeout is not None:
             kwargs["timeout"] = timeout
         return self._guarded(lambda: self.session.execute(statement, params, **kwargs))
@@ -241,13 +249,14 @@ class ScyllaClient:
         params: Params = None,
         *,
         write: bool = False,
+        tuples: bool = False,
     ) -> ResponseFuture:
         """Starts a statement; metrics and the breaker are updated when it completes."""
         if not self.breaker.allow():
             raise self._open_error()
         started = time.perf_counter()
         future = self.session.execute_async(
-            statement, params, execution_profile=WRITE_PROFILE if write else READ_PROFILE
+            statement, params, execution_profile=_profile(write, tuples)
         )
         future.add_callbacks(
             callback=self._on_async_success,
@@ -263,6 +272,7 @@ class ScyllaClient:
         params: Params = None,
         *,
         write: bool = False,
+        tuples: bool = False,
     ) -> list[Any]:
         """Awaits a statement on the driver's own I/O thread: no thread per call.
 
@@ -273,13 +283,13 @@ class ScyllaClient:
 
         def resolve(rows: list[Any]) -> None:
             if not waiter.done():
-                waiter.set_result(list(rows) if rows else [])
+                waiter.set_result(rows if isinstance(rows, list) else list(rows or ()))
 
         def reject(exc: BaseException) -> None:
             if not waiter.done():
                 waiter.set_exception(self.translate_error(exc))
 
-        future = self.execute_async(statement, params, write=write)
+        future = self.execute_async(statement, params, write=write, tuples=tuples)
         future.add_callbacks(
             callback=lambda rows: loop.call_soon_threadsafe(resolve, rows),
             errback=lambda exc: loop.call_soon_threadsafe(reject, exc),
@@ -329,6 +339,12 @@ class ScyllaClient:
             "The message store is unavailable (circuit breaker open after repeated failures); "
             f"retry in {self.breaker.retry_after():.1f}s."
         )
+
+
+def _profile(write: bool, tuples: bool) -> object:
+    if tuples:
+        return WRITE_TUPLES_PROFILE if write else READ_TUPLES_PROFILE
+    return WRITE_PROFILE if write else READ_PROFILE
 
 
 _client: ScyllaClient | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -14,6 +15,7 @@ from messaging.repository import (
     MessageDeleted,
     MessageNotFound,
     MessageScyllaRepo,
+    StoredMessage,
     TelegramMappingConflict,
 )
 from messaging.scylla import ScyllaClient, calculate_message_bucket
@@ -80,6 +82,18 @@ class TestInsertAndGet:
             None,
             None,
         )
+
+    def test_read_results_are_frozen_dataclasses(
+        self, repo: MessageScyllaRepo, channel: uuid.UUID
+    ) -> None:
+        stored = repo.get_message(channel, repo.insert_message(message(channel, "a")))
+        assert stored is not None
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            stored.content = "b"  # type: ignore[misc]
+        edited = dataclasses.replace(stored, content="b")
+        assert edited.content == "b" and edited.message_id == stored.message_id
+        assert dataclasses.replace(stored) == stored
+        assert StoredMessage(**dataclasses.asdict(stored)) == stored
 
     def test_unknown_or_foreign_ids_read_as_none(
         self, repo: MessageScyllaRepo, channel: uuid.UUID
