@@ -45,6 +45,8 @@ class CircuitBreaker:
 
     def allow(self) -> bool:
         """Whether a request may go to the cluster now."""
+        if self._state is BreakerState.CLOSED:  # the hot path, without the lock: a stale
+            return True  # read lets one more request through, which the breaker tolerates
         with self._lock:
             if self._state is BreakerState.CLOSED:
                 return True
@@ -57,6 +59,8 @@ class CircuitBreaker:
             return False
 
     def record_success(self) -> None:
+        if self._state is BreakerState.CLOSED and not self._failures:
+            return  # nothing to reset: every successful query lands here
         with self._lock:
             self._failures = 0
             self._trial_in_flight = False
