@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 
 SOURCE = "telegram"
 SYSTEM_SENDER = 0
-REPLY_CACHE_SIZE = 100_000
+REPLY_CACHE_SIZE = 10_000  # replies mostly look back a little; misses ask the mapping table
 IDS_PER_READ = 500  # the repository's limit of ids per call
 
 
