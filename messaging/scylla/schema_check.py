@@ -320,7 +320,7 @@ def check_schema(
     migrations = load_migrations(directory)
     dialect = detect_dialect(client.session)
     report = SchemaCheckReport(keyspace=keyspace, dialect=dialect)
-    files = files_shape(client, directory)
+    files = files_shape(client, directory, near=keyspace)
     report.tables = sorted(files.tables)
     report.differences += diff_shapes(files, shape_from_models(models))
 
@@ -342,9 +342,14 @@ def check_schema(
     return report
 
 
-def files_shape(client: ScyllaClient, directory: Path) -> SchemaShape:
-    """The migration files applied to a throwaway keyspace, read back, dropped."""
-    scratch = f"{client.keyspace[:_SCRATCH_PREFIX_LENGTH]}_chk_{uuid.uuid4().hex[:8]}"
+def files_shape(client: ScyllaClient, directory: Path, *, near: str | None = None) -> SchemaShape:
+    """The migration files applied to a throwaway keyspace, read back, dropped.
+
+    The throwaway keyspace is named after ``near`` (default: the client's) so an
+    operator who sees it knows what created it.
+    """
+    base = (near or client.keyspace)[:_SCRATCH_PREFIX_LENGTH]
+    scratch = f"{base}_chk_{uuid.uuid4().hex[:8]}"
     cluster = client.cluster
     try:
         apply_migrations(client, keyspace=scratch, directory=directory)

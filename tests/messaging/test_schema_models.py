@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from cassandra.util import uuid_from_time
+from django.apps import apps as django_apps
 from django.conf import settings
 
 from messaging.cql_models import (
@@ -20,10 +22,15 @@ from messaging.cql_models import (
 from messaging.scylla import ScyllaClient
 
 
-@pytest.fixture
-def models(cql: ScyllaClient) -> ScyllaClient:
-    cql.register_cqlengine()
-    return cql
+@pytest.fixture(scope="module")
+def models(cql: ScyllaClient) -> Iterator[ScyllaClient]:
+    # A client of their own: cqlengine switches the default execution profile of
+    # the cluster it is given to dict rows, which would break every namedtuple
+    # row of the shared client for the rest of the test session.
+    client = ScyllaClient(cql.config)
+    client.register_cqlengine()
+    yield client
+    client.shutdown()
 
 
 def test_every_table_has_one_model() -> None:
@@ -89,3 +96,17 @@ def test_no_runtime_code_changes_the_schema_through_cqlengine() -> None:
         if "sync_table(" in path.read_text() or "create_keyspace_" in path.read_text()
     ]
     assert offenders == []
+
+
+def test_the_shared_client_keeps_its_namedtuple_rows(
+    models: ScyllaClient, cql: ScyllaClient
+) -> None:
+    row = cql.execute("SELECT release_version FROM system.local").one()
+    assert row.release_version.startswith("5.0")
+
+
+def test_the_models_stay_out_of_djangos_app_registry() -> None:
+    # Registered there (as DjangoCassandraModel does), they would turn up in
+    # makemigrations and get content types and permissions in PostgreSQL.
+    registered = {model.__module__ for model in django_apps.get_models()}
+    assert "messaging.cql_models" not in registered
