@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cassandra import ConsistencyLevel, OperationTimedOut, WriteTimeout
-from cassandra.cluster import Session
+from cassandra.cluster import NoHostAvailable, Session
 from cassandra.query import SimpleStatement
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -68,6 +68,7 @@ DEFAULT_LOCK_TIMEOUT = 120.0
 DDL_TIMEOUT = 60.0
 AGREEMENT_WAIT_SECONDS = 60
 _LWT_ATTEMPTS = 3
+KEYSPACE_READY_SECONDS = 10.0
 # A lightweight transaction that timed out may have been applied: ask again.
 _UNCERTAIN = (WriteTimeout, OperationTimedOut)
 
@@ -142,7 +143,7 @@ def apply_migrations(
             f"{TABLETS_NEEDED_BY}. A keyspace cannot switch: recreate it with "
             "scylla_migrate (which disables tablets) and copy the data over."
         )
-    session = client.cluster.connect(keyspace)
+    session = _keyspace_session(client, keyspace)
     try:
         for ddl in _BOOKKEEPING_DDL:
             run_ddl(session, ddl)
@@ -230,11 +231,33 @@ def _utc(moment: datetime | None) -> datetime | None:
 def run_ddl(session: Session, statement: str, *, timeout: float = DDL_TIMEOUT) -> None:
     """Runs one schema statement and waits until every connected node has the new schema."""
     session.execute(statement, timeout=timeout)
+    _await_agreement(session, statement)
+
+
+def _await_agreement(session: Session, after: str) -> None:
     if not session.wait_for_schema_agreement(wait_time=AGREEMENT_WAIT_SECONDS):
         raise MigrationError(
             f"the cluster did not agree on the schema within {AGREEMENT_WAIT_SECONDS}s after "
-            f"{statement[:80]}; check `nodetool describecluster`, then run scylla_migrate again"
+            f"{after[:80]}; check `nodetool describecluster`, then run scylla_migrate again"
         )
+
+
+def _keyspace_session(client: ScyllaClient, keyspace: str) -> Session:
+    """A session bound to the keyspace, so the files never need to name it.
+
+    When another process has just created the keyspace, a node lists it in
+    system_schema a moment before it accepts ``USE`` on it: connecting is
+    retried for a few seconds after waiting for schema agreement.
+    """
+    _await_agreement(client.session, f"creating keyspace {keyspace}")
+    deadline = time.monotonic() + KEYSPACE_READY_SECONDS
+    while True:
+        try:
+            return client.cluster.connect(keyspace)
+        except NoHostAvailable as exc:
+            if time.monotonic() >= deadline:
+                raise MigrationError(f"cannot use keyspace {keyspace}: {exc}") from exc
+            time.sleep(0.2)
 
 
 class _Lease:
