@@ -93,6 +93,7 @@ class ScyllaClient:
         self._session: Session | None = None
         self._prepared: OrderedDict[str, PreparedStatement] = OrderedDict()
         self._cqlengine_pid = 0
+        self._cqlengine_cluster: Cluster | None = None
 
     # ------------------------------------------------------------ connection
     @property
@@ -119,39 +120,13 @@ class ScyllaClient:
         if not self.breaker.allow():
             raise self._open_error()
         config = self.config
-        write_cl = getattr(ConsistencyLevel, config.write_consistency)
-        read_cl = getattr(ConsistencyLevel, config.read_consistency)
-        balancing = TokenAwarePolicy(DCAwareRoundRobinPolicy(local_dc=config.local_dc))
-        profiles = {
-            name: ExecutionProfile(
-                load_balancing_policy=balancing,
-                consistency_level=level,
-                request_timeout=config.request_timeout,
-                row_factory=row_factory,
-            )
-            for name, level, row_factory in (
-                (READ_PROFILE, read_cl, named_tuple_factory),
-                (WRITE_PROFILE, write_cl, named_tuple_factory),
-                (READ_TUPLES_PROFILE, read_cl, tuple_factory),
-                (WRITE_TUPLES_PROFILE, write_cl, tuple_factory),
-            )
+        profiles: dict[object, ExecutionProfile] = {
+            READ_PROFILE: self._profile(config.read_consistency, named_tuple_factory),
+            WRITE_PROFILE: self._profile(config.write_consistency, named_tuple_factory),
+            READ_TUPLES_PROFILE: self._profile(config.read_consistency, tuple_factory),
+            WRITE_TUPLES_PROFILE: self._profile(config.write_consistency, tuple_factory),
         }
-        auth = (
-            PlainTextAuthProvider(username=config.username, password=config.password)
-            if config.username
-            else None
-        )
-        cluster = Cluster(
-            contact_points=list(config.contact_points),
-            port=config.port,
-            auth_provider=auth,
-            execution_profiles=profiles,
-            connect_timeout=config.connect_timeout,
-            control_connection_timeout=config.connect_timeout,
-            # Come back quickly after an outage instead of the driver's 10-minute ceiling.
-            reconnection_policy=ExponentialReconnectionPolicy(base_delay=0.5, max_delay=5.0),
-            protocol_version=4,
-        )
+        cluster = self._new_cluster(profiles)
         started = time.perf_counter()
         try:
             session = cluster.connect()
@@ -169,12 +144,42 @@ class ScyllaClient:
         logger.info("CQL session open to %s (keyspace %s)", config.contact_points, self.keyspace)
         return session
 
+    def _profile(self, consistency: str, row_factory: Callable[..., Any]) -> ExecutionProfile:
+        return ExecutionProfile(
+            load_balancing_policy=TokenAwarePolicy(
+                DCAwareRoundRobinPolicy(local_dc=self.config.local_dc)
+            ),
+            consistency_level=getattr(ConsistencyLevel, consistency),
+            request_timeout=self.config.request_timeout,
+            row_factory=row_factory,
+        )
+
+    def _new_cluster(self, profiles: dict[object, ExecutionProfile]) -> Cluster:
+        config = self.config
+        auth = (
+            PlainTextAuthProvider(username=config.username, password=config.password)
+            if config.username
+            else None
+        )
+        return Cluster(
+            contact_points=list(config.contact_points),
+            port=config.port,
+            auth_provider=auth,
+            execution_profiles=profiles,
+            connect_timeout=config.connect_timeout,
+            control_connection_timeout=config.connect_timeout,
+            # Come back quickly after an outage instead of the driver's 10-minute ceiling.
+            reconnection_policy=ExponentialReconnectionPolicy(base_delay=0.5, max_delay=5.0),
+            protocol_version=4,
+        )
+
     def register_cqlengine(self) -> None:
         """Lets the cqlengine models (admin-grade queries) run on this cluster.
 
-        cqlengine forces ``dict_factory`` rows on the session it is given, so it
-        gets a second session of the same cluster and the hot-path session keeps
-        its own row factory. Call it before querying through a cqlengine model.
+        cqlengine forces ``dict_factory`` rows on the default execution profile
+        of the cluster it is given, so it gets a ``Cluster`` of its own and the
+        hot-path sessions keep their row factories. Call it before querying
+        through a cqlengine model.
         """
         from cassandra.cqlengine import connection as cqlengine_connection
         from cassandra.cqlengine import models as cqlengine_models
@@ -182,7 +187,10 @@ class ScyllaClient:
         with self._lock:
             if self._cqlengine_pid == os.getpid():
                 return
-            session = self._guarded(self.cluster.connect)
+            profile = self._profile(self.config.read_consistency, named_tuple_factory)
+            cluster = self._new_cluster({EXEC_PROFILE_DEFAULT: profile})
+            session = self._guarded(cluster.connect)
+            self._cqlengine_cluster = cluster
             with contextlib.suppress(CQLEngineException):
                 cqlengine_connection.unregister_connection("default")
             cqlengine_connection.register_connection("default", session=session, default=True)
@@ -195,15 +203,20 @@ class ScyllaClient:
         with self._lock:
             self._pid = os.getpid()
             self._cluster = None
+            self._cqlengine_cluster = None
             self._session = None
             self._prepared = OrderedDict()
             self.metrics = ScyllaMetrics()
 
     def shutdown(self) -> None:
         with self._lock:
-            if self._cluster is not None and self._pid == os.getpid():
-                self._cluster.shutdown()
+            if self._pid == os.getpid():
+                for cluster in (self._cluster, self._cqlengine_cluster):
+                    if cluster is not None:
+                        cluster.shutdown()
             self._cluster = None
+            self._cqlengine_cluster = None
+            self._cqlengine_pid = 0
             self._session = None
             self._prepared.clear()
 
