@@ -3,6 +3,12 @@
 Output serializers read the views built by ``messaging.selectors.messages``
 (a stored CQL message joined with its sender's profile and its reactions);
 they never touch a store themselves.
+
+``MessageSerializer`` declares its fields (they give the OpenAPI schema and
+the browsable API their shape) but builds a ``MessageView``'s JSON by hand in
+``message_representation``: DRF's field-by-field machinery cost about 50 µs
+per message, a third of a 50-message page's CPU in the benchmark
+(``python -m benchmarks``). A test keeps the two in step.
 """
 
 from __future__ import annotations
@@ -12,9 +18,10 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from messaging.api.fields import SnowflakeField, UTCDateTimeField
+from messaging.api.fields import SnowflakeField, UTCDateTimeField, format_utc
 from messaging.api.serializers.users import UserSerializer
 from messaging.repository.data import MAX_CONTENT_LENGTH
+from messaging.selectors.messages import MessageView
 
 # What a client may post; "system" messages are written by the server only.
 POSTABLE_TYPES = ("text", "image", "file", "voice", "video", "sticker")
@@ -48,7 +55,7 @@ class MessageSerializer(serializers.Serializer):
     mentions = serializers.SerializerMethodField()
     reactions = ReactionSerializer(many=True, read_only=True)
     created_at = UTCDateTimeField(source="message.created_at")
-    edited_at = UTCDateTimeField(source="message.edited_at")
+    edited_at = UTCDateTimeField(source="message.edited_at", allow_null=True)
     deleted = serializers.BooleanField(source="message.is_deleted", read_only=True)
     telegram = serializers.SerializerMethodField()
 
@@ -56,6 +63,8 @@ class MessageSerializer(serializers.Serializer):
         return [] if view.message.is_deleted else sorted(view.message.mentions)
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
+        if isinstance(instance, MessageView):
+            return message_representation(instance)
         data: dict[str, Any] = super().to_representation(instance)
         if instance.message.is_deleted:  # nothing of a deleted message's body is shown
             data["content"], data["attachments"] = "", []
@@ -67,6 +76,35 @@ class MessageSerializer(serializers.Serializer):
         if message.telegram_message_id is None or message.telegram_chat_id is None:
             return None
         return {"message_id": message.telegram_message_id, "chat_id": message.telegram_chat_id}
+
+
+def message_representation(view: MessageView) -> dict[str, Any]:
+    """``MessageSerializer``'s output for a view, field for field, without DRF's machinery."""
+    message, sender = view.message, view.sender
+    deleted = message.is_deleted
+    telegram = None
+    if message.telegram_message_id is not None and message.telegram_chat_id is not None:
+        telegram = {"message_id": message.telegram_message_id, "chat_id": message.telegram_chat_id}
+    return {
+        "id": str(message.message_id),
+        "chat_id": str(message.channel_id),
+        "sender": {
+            "id": sender.id,
+            "username": sender.username,
+            "display_name": sender.display_name,
+        },
+        "content": "" if deleted else message.content,
+        "type": message.message_type,
+        "source": message.source,
+        "reply_to": None if message.reply_to_id is None else str(message.reply_to_id),
+        "attachments": [] if deleted else [dict(a) for a in message.attachments],
+        "mentions": [] if deleted else sorted(message.mentions),
+        "reactions": [{"emoji": r.emoji, "count": r.count, "me": r.me} for r in view.reactions],
+        "created_at": format_utc(message.created_at),
+        "edited_at": None if message.edited_at is None else format_utc(message.edited_at),
+        "deleted": deleted,
+        "telegram": telegram,
+    }
 
 
 class MessagePageSerializer(serializers.Serializer):
