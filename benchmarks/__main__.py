@@ -23,7 +23,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.stats import Figure, print_table, write_json
+from benchmarks.stats import Figure, Spread, find, print_table, write_json
 
 SIZES = ("small", "medium", "large")
 
@@ -38,6 +38,36 @@ def _parts() -> dict[str, Callable[[str], list[Figure]]]:
         "node": node_limit.run,
         "memory": memory.run,
     }
+
+
+def worker_headroom(figures: list[Figure]) -> list[Figure]:
+    """One web worker's page reads against the node's limit, when both parts ran."""
+    from benchmarks.http import PART, SERVERS
+    from benchmarks.node_limit import SIZES
+
+    served = find(figures, "http_get_rps")
+    limits = [find(figures, f"node_pages_{n}") for n in SIZES["small"].processes]
+    limit = max((f for f in limits if f), key=lambda f: f.value.median, default=None)
+    if served is None or limit is None:
+        return []
+    workers = SERVERS[0].workers
+    per_worker = Spread(
+        *(v / workers for v in (served.value.median, served.value.low, served.value.high)),
+        served.value.rounds,
+    )
+    return [
+        Figure(
+            part=PART,
+            name="one web worker's pages/s (GET page req/s / workers)",
+            unit="pages/s",
+            value=per_worker,
+            baseline_name=f"node limit ({limit.name.split(', ')[-1]})",
+            baseline=limit.value,
+            ratio=Spread.of([per_worker.median / limit.value.median]),
+            note="how far one web worker is from what the node serves the bare driver "
+            "(medians of the two parts)",
+        )
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         figures += parts[name](args.size)
         seconds[name] = round(time.monotonic() - began, 1)
         print(f"[benchmarks] {name} done in {seconds[name]:.0f} s", file=sys.stderr, flush=True)
+    figures += worker_headroom(figures)
     total = time.monotonic() - started
     timing = ", ".join(f"{name} {spent:.0f} s" for name, spent in seconds.items())
     print(f"\nWellWon benchmarks, size {args.size}, {total:.0f} s ({timing})\n")

@@ -1,17 +1,22 @@
 """The HTTP part: the real app under gunicorn against its two baselines, in one run.
 
-For each gunicorn set-up (sync workers, gthread workers), every round measures
+Two gunicorn set-ups run side by side for the whole part: ``gthread`` workers
+(2 processes x 4 threads) and ``sync`` workers (4 processes), the usual
+choices for two cores. Each round visits both (in alternating order, so
+neither always meets the quieter moment) and measures
 
-* latency with one client: ``GET /api/chats/{id}/messages/?limit=50`` (DRF),
-  the same page from the bare Django view (``benchmarks.bare_views``), and the
-  repository's ``get_messages`` of the same chat called directly (no HTTP, no
-  PostgreSQL); ``POST`` a message against the repository's ``insert_message``;
-* throughput with N clients: requests/s, p50/p99 and errors of the DRF page,
-  the bare page and the POST.
+* on the main set-up (the first of ``SERVERS``), with one client: the latency
+  of ``GET /api/chats/{id}/messages/?limit=50`` (DRF), of the same page from
+  the bare Django view (``benchmarks.bare_views``), and of the repository's
+  ``get_messages`` of the same chat called directly (no HTTP, no PostgreSQL);
+  ``POST`` a message against the repository's ``insert_message``;
+* on every set-up, with N clients: requests/s, p50/p99 and errors of the DRF
+  page and of the POST (and of the bare page on the main set-up), and the
+  workers' own CPU time per request (read from /proc), which other tenants of
+  the machine disturb far less than wall time.
 
-DRF/bare shows what DRF adds; bare/repository what Django, PostgreSQL
-(token, membership, profiles) and the reactions join add to the store's own
-page read.
+DRF/bare shows what DRF adds; bare/repository what Django, PostgreSQL (token,
+membership, profiles) and the reactions join add to the store's page read.
 """
 
 from __future__ import annotations
@@ -21,14 +26,16 @@ import json
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 from benchmarks.load import Call, LoadResult, drive
-from benchmarks.server import KEYSPACE, Fixture, Server, ServerSpec, seeded
+from benchmarks.server import KEYSPACE, Fixture, Server, ServerSpec, cpu_seconds, seeded
 from benchmarks.stats import Figure, Rounds, Target, figure, percentile
 
 PART = "http"
 PAGE = 50
+SERVERS = (ServerSpec(2, "gthread", 4), ServerSpec(4, "sync"))
 
 
 @dataclass(frozen=True)
@@ -39,14 +46,12 @@ class HttpSize:
     load_requests: int  # per round and endpoint, N clients
     seconds: float  # time cap of each measurement
     seed_messages: int
-    servers: tuple[ServerSpec, ...]
 
 
-SERVERS = (ServerSpec(4, "sync"), ServerSpec(2, "gthread", 4))
 SIZES = {
-    "small": HttpSize(3, 8, 60, 300, 3.0, 200, SERVERS),
-    "medium": HttpSize(5, 16, 200, 1500, 10.0, 1000, SERVERS),
-    "large": HttpSize(7, 32, 500, 5000, 30.0, 5000, SERVERS),
+    "small": HttpSize(3, 8, 50, 300, 2.5, 200),
+    "medium": HttpSize(5, 16, 200, 1500, 10.0, 1000),
+    "large": HttpSize(7, 32, 500, 5000, 30.0, 5000),
 }
 
 
@@ -68,36 +73,43 @@ class Endpoints:
         return Call("POST", self.post_path, body.encode(), expect=201)
 
 
-def load(
-    server: Server,
-    endpoints: Endpoints,
-    call: Call | None,
-    *,
-    clients: int,
-    requests: int,
-    seconds: float,
-) -> LoadResult:
+@dataclass(frozen=True)
+class Shape:
+    """How a measurement loads the server: clients, and its bounds in count and time."""
+
+    clients: int
+    requests: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Measured:
+    load: LoadResult
+    server_cpu_ms: float  # the workers' CPU per request
+
+
+def load(server: Server, endpoints: Endpoints, call: Call | None, shape: Shape) -> Measured:
     """``call`` repeated (None: POSTs), after a short warm-up of every client's connection."""
 
     def next_call(index: int) -> Call:
         return call if call is not None else endpoints.post(index)
 
-    drive(
-        server.port,
-        next_call,
-        headers=endpoints.headers,
-        clients=clients,
-        requests=clients * 2,
-        seconds=seconds,
-    )
-    return drive(
-        server.port,
-        next_call,
-        headers=endpoints.headers,
-        clients=clients,
-        requests=requests,
-        seconds=seconds,
-    )
+    def run(requests: int) -> LoadResult:
+        return drive(
+            server.port,
+            next_call,
+            headers=endpoints.headers,
+            clients=shape.clients,
+            requests=requests,
+            seconds=shape.seconds,
+        )
+
+    run(shape.clients * 2)
+    workers = server.worker_pids()
+    cpu = cpu_seconds(workers)
+    result = run(shape.requests)
+    spent = cpu_seconds(workers) - cpu
+    return Measured(result, spent / max(1, result.requests) * 1000)
 
 
 class RepositoryBaseline:
@@ -145,55 +157,54 @@ class RepositoryBaseline:
         self.client.shutdown()
 
 
-def measure_server(
-    spec: ServerSpec,
-    size: HttpSize,
-    env: dict[str, str],
-    fixture: Fixture,
-    baseline: RepositoryBaseline,
-) -> list[Figure]:
-    endpoints = Endpoints(fixture)
-    got = Rounds()
-    one = {"clients": 1, "requests": size.latency_requests, "seconds": size.seconds}
-    many = {"clients": size.clients, "requests": size.load_requests, "seconds": size.seconds}
-    with Server(spec, env) as server:
-        for index in range(size.rounds):
-            # Which endpoint goes first alternates, so neither always meets a warmer cache.
-            order = [("drf", endpoints.page), ("bare", endpoints.bare)]
-            if index % 2:
-                order.reverse()
-            repo_pages = baseline.page_latencies(size.latency_requests, size.seconds)
-            for name, call in order:
-                single = load(server, endpoints, call, **one)
-                got.add(**{f"{name}_p50": single.p(0.5), f"{name}_p99": single.p(0.99)})
-            for name, call in order:
-                loaded = load(server, endpoints, call, **many)
-                got.add(
-                    **{
-                        f"{name}_rps": loaded.rate,
-                        f"{name}_load_p50": loaded.p(0.5),
-                        f"{name}_load_p99": loaded.p(0.99),
-                        f"{name}_errors": loaded.errors,
-                    }
-                )
-            repo_inserts = baseline.insert_latencies(size.latency_requests, size.seconds)
-            post_one = load(server, endpoints, None, **one)
-            post_many = load(server, endpoints, None, **many)
-            got.add(
-                repo_p50=percentile(repo_pages, 0.5) * 1000,
-                repo_p99=percentile(repo_pages, 0.99) * 1000,
-                repo_insert_p50=percentile(repo_inserts, 0.5) * 1000,
-                repo_insert_p99=percentile(repo_inserts, 0.99) * 1000,
-                post_p50=post_one.p(0.5),
-                post_p99=post_one.p(0.99),
-                post_rps=post_many.rate,
-                post_load_p50=post_many.p(0.5),
-                post_load_p99=post_many.p(0.99),
-                post_errors=post_many.errors + post_one.errors,
+class HttpRounds:
+    """Runs the rounds on every server and keeps the per-round values."""
+
+    def __init__(self, size: HttpSize, endpoints: Endpoints, baseline: RepositoryBaseline) -> None:
+        self.size = size
+        self.endpoints = endpoints
+        self.baseline = baseline
+        self.got = Rounds()
+        self.one = Shape(1, size.latency_requests, size.seconds)
+        self.many = Shape(size.clients, size.load_requests, size.seconds)
+
+    def latencies(self, server: Server, index: int) -> None:
+        """One client at a time: the repository, then DRF and bare in alternating order."""
+        size, endpoints = self.size, self.endpoints
+        pages = self.baseline.page_latencies(size.latency_requests, size.seconds)
+        inserts = self.baseline.insert_latencies(size.latency_requests, size.seconds)
+        order = [("drf", endpoints.page), ("bare", endpoints.bare), ("post", None)]
+        for name, call in order if index % 2 == 0 else [order[1], order[0], order[2]]:
+            single = load(server, endpoints, call, self.one).load
+            self.got.add(**{f"{name}_p50": single.p(0.5), f"{name}_p99": single.p(0.99)})
+        self.got.add(
+            repo_p50=percentile(pages, 0.5) * 1000,
+            repo_p99=percentile(pages, 0.99) * 1000,
+            repo_insert_p50=percentile(inserts, 0.5) * 1000,
+            repo_insert_p99=percentile(inserts, 0.99) * 1000,
+        )
+
+    def throughput(self, server: Server, prefix: str, *, bare: bool) -> None:
+        """N clients: the DRF page (and the bare one), then POSTs."""
+        calls = [("drf", self.endpoints.page), ("post", None)]
+        if bare:
+            calls.insert(1, ("bare", self.endpoints.bare))
+        for name, call in calls:
+            measured = load(server, self.endpoints, call, self.many)
+            self.got.add(
+                **{
+                    f"{prefix}{name}_rps": measured.load.rate,
+                    f"{prefix}{name}_load_p50": measured.load.p(0.5),
+                    f"{prefix}{name}_load_p99": measured.load.p(0.99),
+                    f"{prefix}{name}_errors": measured.load.errors,
+                    f"{prefix}{name}_cpu": measured.server_cpu_ms,
+                }
             )
+
+
+def main_figures(got: Rounds, spec: ServerSpec, clients: int) -> list[Figure]:
     part = f"{PART} [{spec.label}]"
-    n = size.clients
-    repo = "repository get_messages"
+    repo, bare, n = "repository get_messages", "bare Django view", clients
     return [
         figure(
             part,
@@ -228,9 +239,10 @@ def measure_server(
             f"GET page, {n} clients",
             "req/s",
             got["drf_rps"],
-            baseline_name="bare Django view",
+            baseline_name=bare,
             baseline=got["bare_rps"],
             target=Target(">=", 0.7),
+            key="http_get_rps",
         ),
         figure(
             part,
@@ -238,7 +250,7 @@ def measure_server(
             "ms",
             got["drf_load_p50"],
             digits=1,
-            baseline_name="bare Django view",
+            baseline_name=bare,
             baseline=got["bare_load_p50"],
         ),
         figure(
@@ -247,8 +259,17 @@ def measure_server(
             "ms",
             got["drf_load_p99"],
             digits=1,
-            baseline_name="bare Django view",
+            baseline_name=bare,
             baseline=got["bare_load_p99"],
+        ),
+        figure(
+            part,
+            "GET page: worker CPU per request",
+            "ms",
+            got["drf_cpu"],
+            digits=2,
+            baseline_name=bare,
+            baseline=got["bare_cpu"],
         ),
         figure(
             part,
@@ -277,7 +298,53 @@ def measure_server(
         figure(part, f"POST message, {n} clients", "req/s", got["post_rps"]),
         figure(part, f"POST message p50, {n} clients", "ms", got["post_load_p50"], digits=1),
         figure(part, f"POST message p99, {n} clients", "ms", got["post_load_p99"], digits=1),
+        figure(part, "POST message: worker CPU per request", "ms", got["post_cpu"], digits=2),
         figure(part, "POST errors", "count", got["post_errors"]),
+    ]
+
+
+def other_figures(
+    got: Rounds, spec: ServerSpec, main: ServerSpec, clients: int, prefix: str
+) -> list[Figure]:
+    part = f"{PART} [{spec.label}]"
+    versus = f"[{main.label}]"
+    return [
+        figure(
+            part,
+            f"GET page, {clients} clients",
+            "req/s",
+            got[f"{prefix}drf_rps"],
+            baseline_name=versus,
+            baseline=got["drf_rps"],
+        ),
+        figure(
+            part,
+            f"GET page p99, {clients} clients",
+            "ms",
+            got[f"{prefix}drf_load_p99"],
+            digits=1,
+            baseline_name=versus,
+            baseline=got["drf_load_p99"],
+        ),
+        figure(
+            part,
+            f"POST message, {clients} clients",
+            "req/s",
+            got[f"{prefix}post_rps"],
+            baseline_name=versus,
+            baseline=got["post_rps"],
+        ),
+        figure(
+            part,
+            "errors (GET + POST)",
+            "count",
+            [
+                a + b
+                for a, b in zip(
+                    got[f"{prefix}drf_errors"], got[f"{prefix}post_errors"], strict=True
+                )
+            ],
+        ),
     ]
 
 
@@ -285,10 +352,20 @@ def run(size_name: str) -> list[Figure]:
     size = SIZES[size_name]
     env, fixture = seeded(size.seed_messages)
     baseline = RepositoryBaseline(fixture)
-    try:
-        figures: list[Figure] = []
-        for spec in size.servers:
-            figures += measure_server(spec, size, env, fixture, baseline)
-    finally:
-        baseline.close()
+    rounds = HttpRounds(size, Endpoints(fixture), baseline)
+    main, *others = SERVERS
+    with ExitStack() as stack:
+        servers = [stack.enter_context(Server(spec, env)) for spec in SERVERS]
+        for index in range(size.rounds):
+            visits = list(enumerate(servers))
+            for position, server in visits if index % 2 == 0 else visits[::-1]:
+                if position == 0:
+                    rounds.latencies(server, index)
+                    rounds.throughput(server, "", bare=True)
+                else:
+                    rounds.throughput(server, f"s{position}_", bare=False)
+    baseline.close()
+    figures = main_figures(rounds.got, main, size.clients)
+    for position, spec in enumerate(others, start=1):
+        figures += other_figures(rounds.got, spec, main, size.clients, f"s{position}_")
     return figures

@@ -29,7 +29,7 @@ class MemorySize:
 
 
 SIZES = {
-    "small": MemorySize(2_000, 30.0),
+    "small": MemorySize(1_000, 20.0),
     "medium": MemorySize(10_000, 120.0),
     "large": MemorySize(10_000, 120.0),
 }

@@ -270,6 +270,16 @@ class Server:
             self.process.wait(timeout=10)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU the processes have used (their threads included)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def rss_peak_mb(pid: int) -> float:
     """The process's peak resident set (VmHWM), in MiB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
