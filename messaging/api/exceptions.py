@@ -3,14 +3,18 @@
 DRF's own handler covers validation (400), auth (401/403) and 404. Before it,
 the typed errors of the services and the message repository become the DRF
 exception that says the same thing (so their bodies have DRF's usual shape:
-``{"detail": ...}`` or ``{"field": ["message"]}``); after it, the errors that
-mean "a store cannot serve this now" become 503s naming the store.
+``{"detail": ...}`` or ``{"field": ["message"]}``), and so do Django's refusals
+of a body over its limits (413, or 400 for too many form fields), which would
+otherwise be its HTML error page; after it, the errors that mean "a store
+cannot serve this now" become 503s naming the store.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DatabaseError, InterfaceError, OperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -36,8 +40,21 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return None
 
 
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is larger than the server accepts."
+    default_code = "request_too_large"
+
+
 def as_api_exception(exc: Exception) -> Exception:
-    """The DRF exception for a typed error of the use cases or the repository."""
+    """The DRF exception for a typed error of the use cases, the repository or the parser."""
+    # Django's form parsing refuses what is over its limits with a SuspiciousOperation,
+    # which would otherwise become its HTML 400 page.
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return RequestTooLarge(f"The request body is over the limit of {limit} bytes.")
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return exceptions.ParseError(str(exc))
     if isinstance(exc, NotFound | repo_errors.MessageNotFound):
         return exceptions.NotFound(str(exc) or None)
     if isinstance(exc, NotPermitted):

@@ -19,7 +19,9 @@ def parse_limit(request: Request, *, default: int = DEFAULT_LIMIT, maximum: int 
     raw = request.query_params.get("limit")
     if raw is None or raw == "":
         return default
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:
+    # Length first: int() refuses (ValueError) a string of thousands of digits.
+    digits_ok = raw.isascii() and raw.isdigit() and len(raw) <= len(str(maximum))
+    if not digits_ok or not 1 <= int(raw) <= maximum:
         raise exceptions.ValidationError({"limit": [f"An integer from 1 to {maximum}."]})
     return int(raw)
 

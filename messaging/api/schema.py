@@ -6,20 +6,35 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
-_DETAIL = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
-_FIELDS = inline_serializer(
-    "FieldErrors",
-    fields={"field": serializers.ListField(child=serializers.CharField())},
-)
+ERROR_DETAIL = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
+# DRF's validation errors are keyed by the field's own name, so they are additional
+# properties: a list of messages, an object per nested field, a list of objects per
+# item of a list field ({} for a valid item). A body that does not parse: {"detail"}.
+_FIELDS = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "additionalProperties": {
+        "oneOf": [
+            {"type": "array", "items": {"oneOf": [{"type": "string"}, {"type": "object"}]}},
+            {"type": "object"},
+        ]
+    },
+    "example": {"content": ["Ensure this field has no more than 4000 characters."]},
+}
 
-BAD_INPUT = OpenApiResponse(_FIELDS, description="Bad input: a list of messages per field.")
-UNAUTHENTICATED = OpenApiResponse(_DETAIL, description="Not logged in (no session or token).")
-FORBIDDEN = OpenApiResponse(_DETAIL, description="A participant without the role this needs.")
+BAD_INPUT = OpenApiResponse(
+    _FIELDS, description='Bad input: {"field": ["message", ...]} per field (nested for objects).'
+)
+UNAUTHENTICATED = OpenApiResponse(ERROR_DETAIL, description="Not logged in (no session or token).")
+FORBIDDEN = OpenApiResponse(ERROR_DETAIL, description="A participant without the role this needs.")
 NOT_FOUND = OpenApiResponse(
-    _DETAIL, description="No such chat (or not a participant: the two look the same)."
+    ERROR_DETAIL, description="No such chat (or not a participant: the two look the same)."
+)
+BAD_CURSOR = OpenApiResponse(
+    ERROR_DETAIL, description="The cursor is not one this API gave out (a bad cursor is a 404)."
 )
 STORE_DOWN = OpenApiResponse(
-    _DETAIL, description="A store cannot serve this now (message store disabled or down)."
+    ERROR_DETAIL, description="A store cannot serve this now (message store disabled or down)."
 )
 
 #: Errors every chat-scoped endpoint may answer.

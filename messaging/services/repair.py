@@ -24,6 +24,7 @@ from messaging.selectors.counters import chat_message_counter
 from messaging.selectors.stores import message_repo
 from messaging.services.ledger import chat_ledger
 from messaging.services.search_index import (
+    indexable_text,
     search_entry_add,
     search_entry_update,
 )
@@ -79,7 +80,7 @@ def _reconcile(chat_id: uuid.UUID, page: list[StoredMessage], report: ReindexRep
         for message_id, message in live.items():
             if message_id not in indexed:
                 report.added += int(search_entry_add(message=message))
-            elif indexed[message_id] != message.content:
+            elif indexed[message_id] != indexable_text(message.content):
                 report.updated += search_entry_update(
                     chat_id=chat_id, message_id=message_id, content=message.content
                 )

@@ -25,6 +25,15 @@ def search_config() -> str:
     return str(getattr(settings, "MESSAGING_SEARCH_CONFIG", DEFAULT_SEARCH_CONFIG))
 
 
+def indexable_text(content: str) -> str:
+    """The text as the index holds it: without NUL, which PostgreSQL text cannot store.
+
+    The API refuses NUL in what it is sent, but CQL text holds it, so a message
+    from Telegram or an import may carry one; it must not make indexing fail.
+    """
+    return content.replace("\x00", "")
+
+
 def _vector(content: str) -> SearchVector:
     return SearchVector(Value(content), config=search_config())
 
@@ -44,14 +53,15 @@ def search_entry_add(*, message: StoredMessage) -> bool:
         message_id=message.message_id,
         sender_id=_sender(message),
         created_at=message.created_at,
-        content=message.content,
-        search_vector=_vector(message.content),
+        content=indexable_text(message.content),
+        search_vector=_vector(indexable_text(message.content)),
     )
     return True
 
 
 def search_entry_update(*, chat_id: uuid.UUID, message_id: int, content: str) -> int:
     """New text for an indexed message; returns the number of rows changed (0 or 1)."""
+    content = indexable_text(content)
     return SearchEntry.objects.filter(chat_id=chat_id, message_id=message_id).update(
         content=content, search_vector=_vector(content)
     )

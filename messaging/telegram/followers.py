@@ -27,7 +27,7 @@ from messaging.repository import StoredMessage
 from messaging.selectors.counters import chat_message_counter
 from messaging.services.followers import REPAIR_HINT
 from messaging.services.ledger import chat_ledger
-from messaging.services.search_index import search_config
+from messaging.services.search_index import indexable_text, search_config
 from presence.store import REDIS_DOWN
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def index_messages(chat_id: uuid.UUID, messages: Sequence[StoredMessage]) -> int
                         message_id=m.message_id,
                         sender_id=m.sender_id or None,  # 0 is the system
                         created_at=m.created_at,
-                        content=m.content,
+                        content=indexable_text(m.content),
                     )
                     for m in missing
                 ],

@@ -72,17 +72,18 @@ def _link_placeholder(peer: Peer) -> int:
     """
     user_model = get_user_model()
     base = f"{PLACEHOLDER_PREFIX}{peer.key}"
+    name = (peer.name or "").replace("\x00", "")  # Telegram allows NUL; PostgreSQL text does not
     for attempt in range(_NAME_ATTEMPTS):
         username = base if attempt == 0 else f"{base}_{attempt}"
         try:
             with transaction.atomic():
                 user = user_model.objects.create_user(
-                    username=username, first_name=(peer.name or base)[:_NAME_LENGTH]
+                    username=username, first_name=(name or base)[:_NAME_LENGTH]
                 )
                 TelegramUserLink.objects.create(
                     telegram_peer=peer.key,
                     user=user,
-                    telegram_name=(peer.name or "")[:255],
+                    telegram_name=name[:255],
                     is_placeholder=True,
                 )
                 return int(user.pk)

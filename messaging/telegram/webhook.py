@@ -14,15 +14,21 @@ import hmac
 from typing import Any
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from messaging.api.parsers import JSONParser
+from messaging.api.schema import BAD_INPUT, ERROR_DETAIL
 from messaging.telegram.types import MalformedMessage
 from messaging.telegram.updates import update_receive
 
@@ -54,7 +60,9 @@ class TelegramWebhookView(APIView):
             200: inline_serializer(
                 "TelegramUpdateOutcome",
                 {"ok": serializers.BooleanField(), "outcome": serializers.CharField()},
-            )
+            ),
+            400: BAD_INPUT,
+            403: OpenApiResponse(ERROR_DETAIL, description=f"Missing or wrong {SECRET_HEADER}."),
         },
     )
     def post(self, request: Request) -> Response:

@@ -72,7 +72,7 @@ class ChatUpdateSerializer(serializers.Serializer):
 
 class PresenceSerializer(serializers.Serializer):
     status = serializers.CharField(read_only=True)
-    last_seen = UTCDateTimeField()
+    last_seen = UTCDateTimeField(allow_null=True)
 
 
 class ParticipantSerializer(serializers.Serializer):

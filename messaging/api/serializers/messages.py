@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from messaging.api.fields import SnowflakeField, UTCDateTimeField, format_utc
@@ -107,6 +107,8 @@ def message_representation(view: MessageView) -> dict[str, Any]:
     }
 
 
+# many=False: a ``list`` action answering one object, not a list of them.
+@extend_schema_serializer(many=False)
 class MessagePageSerializer(serializers.Serializer):
     """The shape of a page (for the schema; the paginator builds the body)."""
 
@@ -197,5 +199,6 @@ class SearchResultSerializer(MessageSerializer):
     rank = serializers.FloatField(read_only=True)
 
 
+@extend_schema_serializer(many=False)
 class SearchResultsSerializer(serializers.Serializer):
     results = SearchResultSerializer(many=True)

@@ -14,7 +14,13 @@ from rest_framework.serializers import BaseSerializer
 
 from messaging.api.pagination import ChatCursorPagination
 from messaging.api.permissions import ChatScopedMixin
-from messaging.api.schema import BAD_INPUT, CHAT_ERRORS, FORBIDDEN, UNAUTHENTICATED
+from messaging.api.schema import (
+    BAD_CURSOR,
+    BAD_INPUT,
+    CHAT_ERRORS,
+    FORBIDDEN,
+    UNAUTHENTICATED,
+)
 from messaging.api.serializers.chats import (
     ChatCreateSerializer,
     ChatSerializer,
@@ -71,7 +77,12 @@ class ChatViewSet(ChatScopedMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="List my chats",
         parameters=[_ARCHIVED],
-        responses={200: ChatSerializer(many=True), 401: UNAUTHENTICATED, 400: BAD_INPUT},
+        responses={
+            200: ChatSerializer(many=True),
+            400: BAD_INPUT,
+            401: UNAUTHENTICATED,
+            404: BAD_CURSOR,
+        },
     )
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset()) or []
@@ -127,7 +138,9 @@ class ChatViewSet(ChatScopedMixin, viewsets.GenericViewSet):
         request=ParticipantAddSerializer,
         responses={201: ParticipantSerializer, 400: BAD_INPUT, 403: FORBIDDEN, **CHAT_ERRORS},
     )
-    @action(detail=True, methods=["get", "post"])
+    # Not paged (a chat's member list is answered whole); None keeps the schema from
+    # describing it as the chat list's cursor page.
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def participants(self, request: Request, chat_id: str) -> Response:
         actor = self.get_participant()
         if request.method == "POST":

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from messaging.api.pagination import TemplateCursorPagination
-from messaging.api.schema import BAD_INPUT, FORBIDDEN, NOT_FOUND, UNAUTHENTICATED
+from messaging.api.schema import BAD_CURSOR, BAD_INPUT, FORBIDDEN, NOT_FOUND, UNAUTHENTICATED
 from messaging.api.serializers.templates import (
     TemplatePatchSerializer,
     TemplateSerializer,
@@ -27,7 +27,12 @@ _ERRORS = {401: UNAUTHENTICATED, 404: NOT_FOUND}
 @extend_schema_view(
     list=extend_schema(
         summary="Templates I own and shared ones",
-        responses={200: TemplateSerializer(many=True), 400: BAD_INPUT, 401: UNAUTHENTICATED},
+        responses={
+            200: TemplateSerializer(many=True),
+            400: BAD_INPUT,
+            401: UNAUTHENTICATED,
+            404: BAD_CURSOR,
+        },
     ),
     create=extend_schema(
         summary="Create a template",
