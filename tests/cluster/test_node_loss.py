@@ -12,7 +12,7 @@ from cassandra.policies import DCAwareRoundRobinPolicy, WhiteListRoundRobinPolic
 from django.test import Client
 
 from messaging.models import SearchEntry
-from messaging.scylla import ScyllaClient, check_cluster_health
+from messaging.scylla import ScyllaClient, calculate_message_bucket, check_cluster_health
 from tests.cluster.conftest import host_up, log, node_address, start_node, stop_node, wait_until
 from tests.messaging.api_support import client_of, create_chat, make_user, messages_url
 
@@ -34,16 +34,14 @@ def _all_ids(user, chat_id: str) -> list[str]:  # type: ignore[no-untyped-def]
     return ids
 
 
-def _buckets(cql: ScyllaClient, chat_id: uuid.UUID) -> list[int]:
-    row = cql.execute(
-        f"SELECT active_buckets FROM {cql.keyspace}.channel_metadata WHERE channel_id = %s",
-        (chat_id,),
-    ).one()
-    return sorted(row.active_buckets)
+def _stored_ids(
+    cql: ScyllaClient, chat_id: uuid.UUID, acknowledged: list[str], *, only: str | None = None
+) -> set[str]:
+    """Message ids read at ALL (every replica asked), or at ONE from node ``only`` alone.
 
-
-def _stored_ids(cql: ScyllaClient, chat_id: uuid.UUID, *, only: str | None = None) -> set[str]:
-    """Message ids read at ALL (every replica asked), or at ONE from node ``only`` alone."""
+    The buckets come from the acknowledged ids themselves, not from channel_metadata: a
+    node that has just rejoined may not have received that row's updates yet.
+    """
     if only is None:
         profile = ExecutionProfile(
             load_balancing_policy=DCAwareRoundRobinPolicy(), consistency_level=ConsistencyLevel.ALL
@@ -63,7 +61,8 @@ def _stored_ids(cql: ScyllaClient, chat_id: uuid.UUID, *, only: str | None = Non
         select = session.prepare(
             f"SELECT message_id FROM {cql.keyspace}.messages WHERE channel_id = ? AND bucket IN ?"
         )
-        rows = session.execute(select, (chat_id, _buckets(cql, chat_id)))
+        buckets = sorted({calculate_message_bucket(int(i)) for i in acknowledged})
+        rows = session.execute(select, (chat_id, buckets))
         return {str(row.message_id) for row in rows}
     finally:
         cluster.shutdown()
@@ -88,9 +87,9 @@ def test_quorum_writes_with_one_node_down_are_all_there_after_it_rejoins(
     start_node(3)
     wait_until(lambda: host_up(cluster_cql, node_address(3)), timeout=60, what="node 3 up")
     # A read at ALL involves node 3; a digest mismatch would repair its copy.
-    at_all = _stored_ids(cluster_cql, uuid.UUID(chat_id))
+    at_all = _stored_ids(cluster_cql, uuid.UUID(chat_id), acknowledged)
     assert at_all == set(acknowledged)
-    on_node_3 = _stored_ids(cluster_cql, uuid.UUID(chat_id), only=node_address(3))
+    on_node_3 = _stored_ids(cluster_cql, uuid.UUID(chat_id), acknowledged, only=node_address(3))
     log(
         f"after rejoin: {len(at_all)} read at ALL, {len(on_node_3)} held by node 3 itself, "
         f"{len(acknowledged)} acknowledged"
