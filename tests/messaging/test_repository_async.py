@@ -108,9 +108,13 @@ def test_async_calls_do_not_spawn_threads(cql: ScyllaClient) -> None:
     channel_id = uuid.uuid4()
     repo.insert_message(message(channel_id))  # warm up: connection and statements prepared
 
-    async def many_reads() -> int:
-        before = threading.active_count()
+    async def many_reads() -> list[str]:
+        before = set(threading.enumerate())
         await asyncio.gather(*(repo.aget_messages(channel_id, limit=5) for _ in range(200)))
-        return threading.active_count() - before
+        return [t.name for t in threading.enumerate() if t not in before]
 
-    assert asyncio.run(many_reads()) == 0
+    # An executor bridge would start its pool's threads ("asyncio_N") for 200 calls;
+    # one unrelated background thread (a driver reconnect, a lease renewal) may appear.
+    new_threads = asyncio.run(many_reads())
+    assert not [name for name in new_threads if name.startswith(("asyncio_", "ThreadPool"))]
+    assert len(new_threads) <= 1, new_threads
