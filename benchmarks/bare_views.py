@@ -23,6 +23,7 @@ from messaging.selectors.messages import message_page as select_page
 from messaging.services.errors import ChatNotFound
 
 PAGE_LIMIT = 50
+COMPACT = {"separators": (",", ":"), "ensure_ascii": False}  # the same bytes as DRF's renderer
 
 
 def message_json(view: MessageView) -> dict[str, Any]:
@@ -81,5 +82,6 @@ def message_page(request: HttpRequest, chat_id: str) -> JsonResponse:
     older = None if page.older_than is None else f"{base}?limit={limit}&before={page.older_than}"
     newer = None if page.newer_than is None else f"{base}?limit={limit}&after={page.newer_than}"
     return JsonResponse(
-        {"next": older, "previous": newer, "results": [message_json(v) for v in page.messages]}
+        {"next": older, "previous": newer, "results": [message_json(v) for v in page.messages]},
+        json_dumps_params=COMPACT,
     )

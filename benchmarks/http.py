@@ -49,7 +49,7 @@ class HttpSize:
 
 
 SIZES = {
-    "small": HttpSize(3, 8, 50, 300, 2.5, 200),
+    "small": HttpSize(3, 8, 50, 300, 2.0, 200),
     "medium": HttpSize(5, 16, 200, 1500, 10.0, 1000),
     "large": HttpSize(7, 32, 500, 5000, 30.0, 5000),
 }
@@ -107,7 +107,7 @@ def load(server: Server, endpoints: Endpoints, call: Call | None, shape: Shape) 
     run(shape.clients * 2)
     workers = server.worker_pids()
     cpu = cpu_seconds(workers)
-    result = run(shape.requests)
+    result = run(shape.requests).checked(f"{next_call(0).method} {next_call(0).path}")
     spent = cpu_seconds(workers) - cpu
     return Measured(result, spent / max(1, result.requests) * 1000)
 

@@ -48,6 +48,15 @@ class LoadResult:
         """A latency percentile in milliseconds."""
         return percentile(self.latencies, fraction) * 1000
 
+    def checked(self, what: str) -> LoadResult:
+        """Itself, unless most answers were errors: a fast error page is not a result."""
+        if self.errors * 2 > max(1, self.requests):
+            raise RuntimeError(
+                f"{what}: {self.errors} errors in {self.requests} requests, "
+                f"statuses {dict(self.statuses)}"
+            )
+        return self
+
 
 def drive(
     port: int,

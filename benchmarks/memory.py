@@ -29,7 +29,7 @@ class MemorySize:
 
 
 SIZES = {
-    "small": MemorySize(1_000, 20.0),
+    "small": MemorySize(600, 15.0),
     "medium": MemorySize(10_000, 120.0),
     "large": MemorySize(10_000, 120.0),
 }
@@ -55,7 +55,7 @@ def run(size_name: str) -> list[Figure]:
                 clients=CLIENTS,
                 requests=count,
                 seconds=size.seconds,
-            )
+            ).checked("memory part")
             served, errors = served + result.requests, errors + result.errors
             peaks.append(rss_peak_mb(worker))
     warm, half, end = peaks

@@ -48,6 +48,7 @@ def child_env() -> dict[str, str]:
         DEBUG="false",
         SECRET_KEY=env.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback (production redirects to HTTPS)
         SCYLLA_KEYSPACE=KEYSPACE,
         REDIS_KEY_PREFIX=REDIS_PREFIX,
         POSTGRES_DB=bench_database(),
