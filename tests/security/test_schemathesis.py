@@ -31,13 +31,14 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
+from schemathesis import GenerationMode
 
 from messaging.models import MessageTemplate
 from messaging.scylla import ScyllaClient
 from tests.messaging.api_support import create_chat, make_user, post_message
 from tests.security.support import readable_problem
 
-MAX_EXAMPLES = 12
+MAX_EXAMPLES = 40
 #: Requests sent, by "METHOD path status"; reported by the session-scoped fixture below.
 SENT: Counter[str] = Counter()
 
@@ -72,6 +73,9 @@ THROWAWAY = {
     "DELETE /api/templates/{id}/": {"id": "spare_template"},
 }
 BOUND = {"chat_id": "chat", "message_id": "message", "id": "template"}
+#: Ids in the bodies of valid (positive) cases, bound the same way: a random id is only
+#: ever "no such message/user/template", so the success paths would never run.
+BODY_IDS = {"message_id": "message", "reply_to": "message", "user": "newcomer"}
 
 
 def summary() -> str:
@@ -88,7 +92,8 @@ def summary() -> str:
 
 @pytest.fixture
 def world(cql: ScyllaClient, db: Any) -> Iterator[dict[str, Any]]:
-    """A chat owned by the caller with two members, a message, a template; throwaway twins."""
+    """A chat owned by the caller with two members, a message, a template; throwaway twins;
+    someone to add."""
     owner, member, leaver = make_user("owner"), make_user("member"), make_user("leaver")
     chat = create_chat(owner, member, leaver)["id"]
     values = {
@@ -99,6 +104,7 @@ def world(cql: ScyllaClient, db: Any) -> Iterator[dict[str, Any]]:
         "template": MessageTemplate.objects.create(owner=owner, name="g", body="Hi {name}").pk,
         "spare_template": MessageTemplate.objects.create(owner=owner, name="s", body="bye").pk,
         "leaver": leaver.pk,
+        "newcomer": make_user("newcomer").pk,
         "token": Token.objects.create(user=owner).key,
     }
     # As Django's test client does: a request must not close the test's
@@ -127,6 +133,17 @@ def _bind(case: Any, world: dict[str, Any]) -> None:
         key = throwaway.get(name) or BOUND.get(name)
         if key is not None:
             case.path_parameters[name] = str(world[key])
+    body = case.body
+    positive = case.meta is not None and case.meta.generation.mode == GenerationMode.POSITIVE
+    if not positive or not isinstance(body, dict):
+        return
+    for name, key in BODY_IDS.items():
+        if name in body and body[name] is not None:
+            body[name] = world[key]
+    if isinstance(body.get("template"), dict):
+        body["template"]["id"] = world["template"]
+    if isinstance(body.get("participants"), list):
+        body["participants"] = [world["newcomer"]]
 
 
 @schema.parametrize()

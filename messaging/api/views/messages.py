@@ -48,6 +48,7 @@ _IDEMPOTENCY = OpenApiParameter(
     str,
     OpenApiParameter.HEADER,
     description="Retrying with the same key returns the message the first attempt stored.",
+    pattern=r"^[\x21-\x7e]{1,255}$",  # 1 to 255 printable ASCII characters, as the service checks
 )
 _EMOJI = OpenApiParameter("emoji", str, OpenApiParameter.PATH, description="The emoji itself.")
 
@@ -226,7 +227,7 @@ class MessageViewSet(ChatScopedMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Take my reaction back",
         parameters=[MESSAGE_ID, _EMOJI],
-        responses={204: None, **CHAT_ERRORS},
+        responses={204: None, 400: BAD_INPUT, **CHAT_ERRORS},
     )
     @action(
         detail=True,
