@@ -49,7 +49,7 @@ class HttpSize:
 
 
 SIZES = {
-    "small": HttpSize(3, 8, 50, 300, 2.0, 200),
+    "small": HttpSize(3, 8, 30, 150, 1.5, 200),
     "medium": HttpSize(5, 16, 200, 1500, 10.0, 1000),
     "large": HttpSize(7, 32, 500, 5000, 30.0, 5000),
 }

@@ -39,7 +39,7 @@ class RepoSize:
 
 
 SIZES = {
-    "small": RepoSize(3, 3_000, 600, 64, 150),
+    "small": RepoSize(3, 2_000, 400, 64, 100),
     "medium": RepoSize(5, 20_000, 4_000, 64, 1_000),
     "large": RepoSize(7, 100_000, 20_000, 64, 2_000),
 }
