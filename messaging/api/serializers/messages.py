@@ -97,7 +97,7 @@ def message_representation(view: MessageView) -> dict[str, Any]:
         "type": message.message_type,
         "source": message.source,
         "reply_to": None if message.reply_to_id is None else str(message.reply_to_id),
-        "attachments": [] if deleted else [dict(a) for a in message.attachments],
+        "attachments": [] if deleted else message.attachments,
         "mentions": [] if deleted else sorted(message.mentions),
         "reactions": [{"emoji": r.emoji, "count": r.count, "me": r.me} for r in view.reactions],
         "created_at": format_utc(message.created_at),
