@@ -2,7 +2,8 @@
 
 Two gunicorn set-ups run side by side for the whole part: ``gthread`` workers
 (2 processes x 4 threads) and ``sync`` workers (4 processes), the usual
-choices for two cores. Each round visits both (in alternating order, so
+choices for two cores (size small runs the first only, to stay short). Each
+round visits both (in alternating order, so
 neither always meets the quieter moment) and measures
 
 * on the main set-up (the first of ``SERVERS``), with one client: the latency
@@ -46,10 +47,11 @@ class HttpSize:
     load_requests: int  # per round and endpoint, N clients
     seconds: float  # time cap of each measurement
     seed_messages: int
+    servers: int = len(SERVERS)  # how many of SERVERS to run
 
 
 SIZES = {
-    "small": HttpSize(3, 8, 30, 150, 1.5, 200),
+    "small": HttpSize(3, 8, 30, 150, 1.5, 200, servers=1),
     "medium": HttpSize(5, 16, 200, 1500, 10.0, 1000),
     "large": HttpSize(7, 32, 500, 5000, 30.0, 5000),
 }
@@ -353,9 +355,10 @@ def run(size_name: str) -> list[Figure]:
     env, fixture = seeded(size.seed_messages)
     baseline = RepositoryBaseline(fixture)
     rounds = HttpRounds(size, Endpoints(fixture), baseline)
-    main, *others = SERVERS
+    specs = SERVERS[: size.servers]
+    main, *others = specs
     with ExitStack() as stack:
-        servers = [stack.enter_context(Server(spec, env)) for spec in SERVERS]
+        servers = [stack.enter_context(Server(spec, env)) for spec in specs]
         for index in range(size.rounds):
             visits = list(enumerate(servers))
             for position, server in visits if index % 2 == 0 else visits[::-1]:

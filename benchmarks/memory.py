@@ -18,7 +18,7 @@ from benchmarks.server import Server, ServerSpec, rss_peak_mb, seeded
 from benchmarks.stats import Figure, Target, figure
 
 PART = "memory"
-WARM_UP = 200
+WARM_UP = 100
 CLIENTS = 4
 
 
@@ -29,7 +29,7 @@ class MemorySize:
 
 
 SIZES = {
-    "small": MemorySize(600, 15.0),
+    "small": MemorySize(400, 15.0),
     "medium": MemorySize(10_000, 120.0),
     "large": MemorySize(10_000, 120.0),
 }

@@ -43,7 +43,7 @@ class NodeSize:
 
 
 SIZES = {
-    "small": NodeSize(3, 0.6),
+    "small": NodeSize(3, 0.5),
     "medium": NodeSize(5, 3.0),
     "large": NodeSize(7, 6.0),
 }

@@ -31,7 +31,7 @@ class ImportSize:
 
 
 SIZES = {
-    "small": ImportSize(3, 500, 2_000, 1_000),
+    "small": ImportSize(3, 250, 1_000, 500),
     "medium": ImportSize(3, 10_000, 100_000, 10_000),
     "large": ImportSize(5, 10_000, 100_000, 20_000),
 }
