@@ -64,6 +64,32 @@ class StoredMessage:
     telegram_message_id: int | None
     telegram_chat_id: int | None
 
+    @classmethod
+    def as_written(cls, data: MessageData, message_id: int) -> StoredMessage:
+        """The row an insert of ``data`` just wrote, for the followers of a send or an
+        import, without reading it back (a LOCAL_ONE read may not see it yet)."""
+        from messaging.scylla.snowflake import calculate_message_bucket, snowflake_to_datetime
+
+        return cls(
+            channel_id=data.channel_id,
+            bucket=calculate_message_bucket(message_id),
+            message_id=message_id,
+            sender_id=data.sender_id,
+            content=data.content,
+            message_type=data.message_type,
+            source=data.source,
+            reply_to_id=data.reply_to_id,
+            attachments=list(data.attachments or []),
+            mentions=frozenset(data.mentions or ()),
+            entities=list(data.entities or []),
+            created_at=data.created_at or snowflake_to_datetime(message_id),
+            edited_at=None,
+            is_deleted=False,
+            deleted_at=None,
+            telegram_message_id=data.telegram_message_id,
+            telegram_chat_id=data.telegram_chat_id,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class ReactionSummary:

@@ -29,7 +29,6 @@ from django.utils import timezone
 from messaging.models import ChatType, IdempotencyKey, Participant
 from messaging.repository.data import MessageData, StoredMessage
 from messaging.scylla.snowflake import (
-    calculate_message_bucket,
     generate_snowflake_id,
     snowflake_to_datetime,
 )
@@ -113,7 +112,7 @@ def message_send(
         message_id=message_id,
         created_at=snowflake_to_datetime(message_id) if message_id else created_at,
     )
-    stored = _as_stored(data, message_repo().insert_message(data))
+    stored = StoredMessage.as_written(data, message_repo().insert_message(data))
     after_send(message=stored, sender=participant)
     return SendOutcome(message=stored, created=True)
 
@@ -232,27 +231,4 @@ def _mentions(participant: Participant, content: str) -> set[int]:
         Participant.objects.filter(
             chat_id=participant.chat_id, user__username__in=names
         ).values_list("user_id", flat=True)
-    )
-
-
-def _as_stored(data: MessageData, message_id: int) -> StoredMessage:
-    """The row just written, without reading it back (a LOCAL_ONE read may not see it yet)."""
-    return StoredMessage(
-        channel_id=data.channel_id,
-        bucket=calculate_message_bucket(message_id),
-        message_id=message_id,
-        sender_id=data.sender_id,
-        content=data.content,
-        message_type=data.message_type,
-        source=data.source,
-        reply_to_id=data.reply_to_id,
-        attachments=list(data.attachments or []),
-        mentions=frozenset(data.mentions or ()),
-        entities=list(data.entities or []),
-        created_at=data.created_at or snowflake_to_datetime(message_id),
-        edited_at=None,
-        is_deleted=False,
-        deleted_at=None,
-        telegram_message_id=None,
-        telegram_chat_id=None,
     )

@@ -38,7 +38,6 @@ from messaging.repository import (
 from messaging.repository.validation import MAX_FUTURE_SKEW, check_message_data
 from messaging.scylla.snowflake import (
     EPOCH,
-    calculate_message_bucket,
     generate_snowflake_id,
 )
 from messaging.telegram.followers import index_messages
@@ -194,7 +193,9 @@ class ChatWriter:
         index_messages(
             self.chat.pk,
             [
-                _as_stored(p.data) if w.created else existing[w.message_id]
+                StoredMessage.as_written(p.data, w.message_id)
+                if w.created
+                else existing[w.message_id]
                 for p, w in zip(prepared, written, strict=True)
                 if w.created or w.message_id in existing
             ],
@@ -315,27 +316,3 @@ def is_newer_edit(stored: StoredMessage, message: TelegramMessage) -> bool:
     if message.edited_at is None:
         return False
     return stored.edited_at is None or message.edited_at > stored.edited_at
-
-
-def _as_stored(data: MessageData) -> StoredMessage:
-    """The row as written, for the followers (no read-back: LOCAL_ONE may not see it yet)."""
-    message_id = int(data.message_id or 0)
-    return StoredMessage(
-        channel_id=data.channel_id,
-        bucket=calculate_message_bucket(message_id),
-        message_id=message_id,
-        sender_id=data.sender_id,
-        content=data.content,
-        message_type=data.message_type,
-        source=data.source,
-        reply_to_id=data.reply_to_id,
-        attachments=list(data.attachments or []),
-        mentions=frozenset(data.mentions or ()),
-        entities=list(data.entities or []),
-        created_at=data.created_at or EPOCH,
-        edited_at=None,
-        is_deleted=False,
-        deleted_at=None,
-        telegram_message_id=data.telegram_message_id,
-        telegram_chat_id=data.telegram_chat_id,
-    )
