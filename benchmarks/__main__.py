@@ -8,8 +8,9 @@ and the repository), telegram (import of a generated export vs the insert
 baseline), node (the bare driver from 1, 2 and 4 processes: the Cassandra
 node's own limit), memory (a web worker's peak RSS over many requests, the
 importer's from the telegram part). ``small`` (the default) runs in 2-3
-minutes on a two-core machine (3 min with other test runs beside it); ``medium`` and ``large`` measure longer
-and with more rounds. Each part uses stores of its own (see each module).
+minutes on a two-core machine (3 min with other test runs beside it); ``medium``
+and ``large`` measure longer and with more rounds. Each part uses stores of its
+own (see each module).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Same stores, same round trips as the API view: the token lookup DRF's
 ``TokenAuthentication`` does, ``participant_get``, the ``message_page``
 selector (CQL page, sender profiles, reactions), then a hand-written dict per
-message in the API's shape and a plain ``JsonResponse``. What DRF adds on top
+message in the API's shape (``message_representation``, which the API view
+uses too) and a plain ``JsonResponse``. What DRF adds on top
 (request wrapping, content negotiation, query and output serializers,
 renderer) is the difference between the two endpoints' figures.
 Mounted only by ``benchmarks.urls``.
@@ -16,42 +17,13 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from rest_framework.authtoken.models import Token
 
-from messaging.api.fields import format_utc
+from messaging.api.serializers.messages import message_representation
 from messaging.selectors import participant_get
-from messaging.selectors.messages import MessageView
 from messaging.selectors.messages import message_page as select_page
 from messaging.services.errors import ChatNotFound
 
 PAGE_LIMIT = 50
 COMPACT = {"separators": (",", ":"), "ensure_ascii": False}  # the same bytes as DRF's renderer
-
-
-def message_json(view: MessageView) -> dict[str, Any]:
-    m = view.message
-    deleted = m.is_deleted
-    telegram = None
-    if m.telegram_message_id is not None and m.telegram_chat_id is not None:
-        telegram = {"message_id": m.telegram_message_id, "chat_id": m.telegram_chat_id}
-    return {
-        "id": str(m.message_id),
-        "chat_id": str(m.channel_id),
-        "sender": {
-            "id": view.sender.id,
-            "username": view.sender.username,
-            "display_name": view.sender.display_name,
-        },
-        "content": "" if deleted else m.content,
-        "type": m.message_type,
-        "source": m.source,
-        "reply_to": None if m.reply_to_id is None else str(m.reply_to_id),
-        "attachments": [] if deleted else m.attachments,
-        "mentions": [] if deleted else sorted(m.mentions),
-        "reactions": [{"emoji": r.emoji, "count": r.count, "me": r.me} for r in view.reactions],
-        "created_at": format_utc(m.created_at),
-        "edited_at": None if m.edited_at is None else format_utc(m.edited_at),
-        "deleted": deleted,
-        "telegram": telegram,
-    }
 
 
 def _token_user(request: HttpRequest) -> Any:
@@ -82,6 +54,10 @@ def message_page(request: HttpRequest, chat_id: str) -> JsonResponse:
     older = None if page.older_than is None else f"{base}?limit={limit}&before={page.older_than}"
     newer = None if page.newer_than is None else f"{base}?limit={limit}&after={page.newer_than}"
     return JsonResponse(
-        {"next": older, "previous": newer, "results": [message_json(v) for v in page.messages]},
+        {
+            "next": older,
+            "previous": newer,
+            "results": [message_representation(v) for v in page.messages],
+        },
         json_dumps_params=COMPACT,
     )
