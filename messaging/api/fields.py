@@ -7,6 +7,7 @@ clients that send numbers are accepted too. Times carry milliseconds and a
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,25 +15,26 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-SNOWFLAKE_MAX = 2**63 - 1
+from messaging.scylla.snowflake import MAX_SNOWFLAKE, MIN_SNOWFLAKE
+
+# Digits only, so int() never sees a huge string; a minus for history before 2024.
+_SNOWFLAKE_TEXT = re.compile(r"-?[0-9]{1,19}")
 
 
 def parse_snowflake(value: Any) -> int | None:
-    """A positive 64-bit id from a string or an integer; None for anything else."""
+    """A 64-bit id from a string or an integer; None for anything else.
+
+    Ids of messages sent before 2024-01-01 (imported history) are negative.
+    """
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         number = value
-    elif (
-        isinstance(value, str)
-        and value.strip().isascii()
-        and value.strip().isdigit()
-        and len(value.strip()) <= 19
-    ):
+    elif isinstance(value, str) and _SNOWFLAKE_TEXT.fullmatch(value.strip()):
         number = int(value.strip())
     else:
         return None
-    return number if 0 < number <= SNOWFLAKE_MAX else None
+    return number if MIN_SNOWFLAKE <= number <= MAX_SNOWFLAKE else None
 
 
 def format_utc(value: datetime) -> str:
@@ -42,13 +44,13 @@ def format_utc(value: datetime) -> str:
 
 
 @extend_schema_field(
-    {"type": "string", "pattern": r"^[0-9]{1,19}$", "example": "1234567890123456789"}
+    {"type": "string", "pattern": r"^-?[0-9]{1,19}$", "example": "1234567890123456789"}
 )
 class SnowflakeField(serializers.Field):
     """A message id: a string out, a string or a number in."""
 
     default_error_messages = {
-        "invalid": "A message id is a positive 64-bit integer, as a string or a number."
+        "invalid": "A message id is a 64-bit integer, as a string or a number."
     }
 
     def to_representation(self, value: int) -> str:

@@ -19,7 +19,7 @@ _FIELDS = {
             {"type": "object"},
         ]
     },
-    "example": {"content": ["Ensure this field has no more than 4000 characters."]},
+    "example": {"content": ["Ensure this field has no more than 4096 characters."]},
 }
 
 BAD_INPUT = OpenApiResponse(

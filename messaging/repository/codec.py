@@ -137,7 +137,8 @@ class EncodedMessage:
 
 def encode_message(data: MessageData, message_id: int | None = None) -> EncodedMessage:
     """Mints the id (from ``created_at`` when given) unless ``data`` or the caller has one."""
-    message_id = message_id or data.message_id
+    if message_id is None:
+        message_id = data.message_id
     if message_id is None:
         message_id = generate_snowflake_id(data.created_at)
         created_at = data.created_at or snowflake_to_datetime(message_id)

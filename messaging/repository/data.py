@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-MAX_CONTENT_LENGTH = 4000  # characters of a message's text, as Telegram's 4096 rounded down
+MAX_CONTENT_LENGTH = 4096  # characters of a message's text: any Telegram text fits
 MAX_PAGE_LIMIT = 100
 MESSAGE_SOURCES = frozenset({"web", "api", "telegram", "import"})
 SYNC_STATUSES = frozenset({"idle", "importing", "live", "failed"})

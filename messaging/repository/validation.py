@@ -21,7 +21,7 @@ from messaging.repository.data import (
     MessageData,
 )
 from messaging.repository.errors import InvalidMessageInput
-from messaging.scylla.snowflake import EPOCH, MAX_SNOWFLAKE
+from messaging.scylla.snowflake import MAX_SNOWFLAKE, MIN_SNOWFLAKE, MIN_TIME
 
 MAX_BIGINT = (1 << 63) - 1
 MAX_EMOJI_LENGTH = 64
@@ -38,8 +38,9 @@ def check_channel_id(value: Any) -> UUID:
 
 
 def check_message_id(value: Any, field: str = "message_id") -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_SNOWFLAKE:
-        raise InvalidMessageInput(field, "must be a positive 64-bit message id")
+    valid = isinstance(value, int) and not isinstance(value, bool)
+    if not valid or not MIN_SNOWFLAKE <= value <= MAX_SNOWFLAKE:
+        raise InvalidMessageInput(field, "must be a message id (a 64-bit integer since 1970)")
     return value
 
 
@@ -81,11 +82,11 @@ def check_content(content: Any) -> str:
 
 
 def check_time(value: Any, field: str) -> datetime:
-    """An aware datetime between the Snowflake epoch and a minute from now."""
+    """An aware datetime the Snowflake range holds: from 1970 to a minute from now."""
     if not isinstance(value, datetime) or value.utcoffset() is None:
         raise InvalidMessageInput(field, "must be a timezone-aware datetime")
-    if value < EPOCH:
-        raise InvalidMessageInput(field, "must not be before 2024-01-01T00:00:00Z")
+    if value < MIN_TIME:
+        raise InvalidMessageInput(field, "must not be before 1970-01-01T00:00:00Z")
     if value > datetime.now(UTC) + MAX_FUTURE_SKEW:
         raise InvalidMessageInput(field, "must not be in the future")
     return value

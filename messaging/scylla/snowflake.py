@@ -2,13 +2,17 @@
 
 Layout of an id (the seed's)::
 
-    | 1 bit 0 | 42 bits ms since 2024-01-01T00:00:00Z | 10 bits worker | 12 bits sequence |
+    | 42 bits ms since 2024-01-01T00:00:00Z (signed) | 10 bits worker | 12 bits sequence |
 
 Ids are stored in CQL ``bigint`` columns, which are *signed* 64-bit integers.
-The seed gives the timestamp 42 bits, so its top bit is the sign bit: ids are
-positive (and numeric order is time order) until 2**41 ms after the epoch,
-2093-09-06; later times are refused rather than wrapped into negative ids.
-JSON carries ids as strings (a JavaScript number holds only 53 bits).
+The seed gives the timestamp 42 bits, so its top bit is the sign bit: an id is
+``ms * 2**22 + worker * 2**12 + sequence`` and numeric order is time order for
+every millisecond from 1970-01-01 to 2093-09-06 (2**41 ms after the epoch).
+Messages minted live are always positive; history imported from before the
+epoch (a Telegram chat from 2015) keeps its time and gets *negative* ids and
+buckets, which sort, page and bucket like any other. Times outside the range
+are refused rather than wrapped. JSON carries ids as strings (a JavaScript
+number holds only 53 bits).
 
 The sequence space of each millisecond is split in two halves so that the two
 ways of minting ids can never collide on one worker:
@@ -47,11 +51,15 @@ WORKER_BITS = 10
 SEQUENCE_BITS = 12
 # The last millisecond whose ids fit a signed bigint (the 42nd bit would be the sign).
 MAX_TIMESTAMP_MS = (1 << (TIMESTAMP_BITS - 1)) - 1
+# The Unix epoch: imported history reaches back to it (CQL write timestamps stay positive).
+MIN_TIMESTAMP_MS = -EPOCH_MS
+MIN_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 MAX_WORKER_ID = (1 << WORKER_BITS) - 1
 MAX_SEQUENCE = (1 << SEQUENCE_BITS) - 1
 WORKER_SHIFT = SEQUENCE_BITS
 TIMESTAMP_SHIFT = SEQUENCE_BITS + WORKER_BITS
 MAX_SNOWFLAKE = (1 << 63) - 1  # the largest CQL bigint
+MIN_SNOWFLAKE = MIN_TIMESTAMP_MS << TIMESTAMP_SHIFT  # the first id of 1970-01-01
 
 # Live ids take the lower half of each millisecond's sequences, dated ids the upper half.
 LIVE_SEQUENCE_MAX = (MAX_SEQUENCE + 1) // 2 - 1
@@ -86,9 +94,9 @@ def parse_snowflake(snowflake_id: int) -> SnowflakeParts:
 
 
 def compose_snowflake(timestamp_ms: int, worker_id: int, sequence: int) -> int:
-    if not 0 <= timestamp_ms <= MAX_TIMESTAMP_MS:
+    if not MIN_TIMESTAMP_MS <= timestamp_ms <= MAX_TIMESTAMP_MS:
         raise ValueError(
-            f"timestamp {timestamp_ms} ms is outside the Snowflake range (2024-01-01..2093-09-06)"
+            f"timestamp {timestamp_ms} ms is outside the Snowflake range (1970-01-01..2093-09-06)"
         )
     if not 0 <= worker_id <= MAX_WORKER_ID:
         raise ValueError(f"worker id {worker_id} is outside 0..{MAX_WORKER_ID}")
@@ -131,7 +139,7 @@ def snowflake_to_unix_micros(snowflake_id: int) -> int:
 
 def smallest_snowflake_at(moment: datetime) -> int:
     """The smallest id minted at ``moment``'s millisecond: a bound for time-range queries."""
-    return compose_snowflake(max(0, datetime_to_ms(moment)), 0, 0)
+    return compose_snowflake(max(MIN_TIMESTAMP_MS, datetime_to_ms(moment)), 0, 0)
 
 
 def calculate_message_bucket(snowflake_id: int) -> int:
@@ -201,8 +209,8 @@ class SnowflakeGenerator:
         return nxt
 
     def _next_dated(self, ms: int) -> int:
-        if ms < 0:
-            raise ValueError("a Snowflake time cannot be before 2024-01-01T00:00:00Z")
+        if ms < MIN_TIMESTAMP_MS:
+            raise ValueError("a Snowflake time cannot be before 1970-01-01T00:00:00Z")
         with self._lock:
             dated = self._dated
             while (sequence := dated.pop(ms, DATED_SEQUENCE_BASE)) > MAX_SEQUENCE:

@@ -24,6 +24,8 @@ def mark_read(*, participant: Participant, message_id: int) -> Participant:
     mirror_read_position(
         chat_id=participant.chat_id,
         user_id=participant.user_id,
-        message_id=participant.last_read_message_id or message_id,
+        message_id=message_id
+        if participant.last_read_message_id is None
+        else participant.last_read_message_id,
     )
     return participant

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from messaging.models import Participant, SearchEntry
+from messaging.scylla.snowflake import MIN_SNOWFLAKE
+
+# Below every message id (imported history before 2024 has negative ids): "nothing read".
+NOTHING_READ = MIN_SNOWFLAKE - 1
 
 
 def unread_count_exact(*, chat_id: uuid.UUID, user_id: int, last_read: int | None) -> int:
@@ -52,7 +56,8 @@ def read_position_advance(*, participant: Participant, message_id: int) -> Parti
     concurrent reads of one user both end at the larger position.
     """
     row = Participant.objects.select_for_update().get(pk=participant.pk)
-    position = max(row.last_read_message_id or 0, message_id)
+    previous = row.last_read_message_id
+    position = message_id if previous is None else max(previous, message_id)
     row.last_read_message_id = position
     row.unread_count = unread_count_exact(
         chat_id=row.chat_id, user_id=row.user_id, last_read=position
@@ -63,17 +68,26 @@ def read_position_advance(*, participant: Participant, message_id: int) -> Parti
     return participant
 
 
-def unread_rebuild(*, chat_id: uuid.UUID) -> int:
-    """Recomputes every participant's count of a chat from the ledger (one UPDATE)."""
+def unread_per_participant(entries: QuerySet[SearchEntry]) -> Coalesce:
+    """For an UPDATE of participants: how many of ``entries`` each one has not read.
+
+    Counts the entries by others newer than the participant's read position, as
+    a correlated subquery (0 when none).
+    """
     count = (
-        SearchEntry.objects.filter(chat_id=chat_id)
-        .exclude(sender_id=OuterRef("user_id"))
-        .filter(message_id__gt=Coalesce(OuterRef("last_read_message_id"), Value(0)))
+        entries.exclude(sender_id=OuterRef("user_id"))
+        .filter(message_id__gt=Coalesce(OuterRef("last_read_message_id"), Value(NOTHING_READ)))
         .order_by()
         .values("chat_id")
         .annotate(n=Count("pk"))
         .values("n")
     )
+    return Coalesce(Subquery(count, output_field=IntegerField()), Value(0))
+
+
+def unread_rebuild(*, chat_id: uuid.UUID) -> int:
+    """Recomputes every participant's count of a chat from the ledger (one UPDATE)."""
+    entries = SearchEntry.objects.filter(chat_id=chat_id)
     return Participant.objects.filter(chat_id=chat_id).update(
-        unread_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0))
+        unread_count=unread_per_participant(entries)
     )

@@ -19,8 +19,7 @@ from collections.abc import Sequence
 
 from django.contrib.postgres.search import SearchVector
 from django.db import DatabaseError
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F
 
 from messaging.models import Participant, SearchEntry
 from messaging.repository import StoredMessage
@@ -28,6 +27,7 @@ from messaging.selectors.counters import chat_message_counter
 from messaging.services.followers import REPAIR_HINT
 from messaging.services.ledger import chat_ledger
 from messaging.services.search_index import indexable_text, search_config
+from messaging.services.unread import unread_per_participant
 from presence.store import REDIS_DOWN
 
 logger = logging.getLogger(__name__)
@@ -86,16 +86,7 @@ def index_messages(chat_id: uuid.UUID, messages: Sequence[StoredMessage]) -> int
 def _unread_after_add_many(chat_id: uuid.UUID, message_ids: list[int]) -> None:
     """``unread_after_add`` for a batch in one UPDATE: each participant gains the new rows
     by others newer than their read position (a recount of the chat would grow with it)."""
-    new_for_user = (
-        SearchEntry.objects.filter(chat_id=chat_id, message_id__in=message_ids)
-        .exclude(sender_id=OuterRef("user_id"))
-        .filter(message_id__gt=Coalesce(OuterRef("last_read_message_id"), Value(0)))
-        .order_by()
-        .values("chat_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    entries = SearchEntry.objects.filter(chat_id=chat_id, message_id__in=message_ids)
     Participant.objects.filter(chat_id=chat_id).update(
-        unread_count=F("unread_count")
-        + Coalesce(Subquery(new_for_user, output_field=IntegerField()), Value(0))
+        unread_count=F("unread_count") + unread_per_participant(entries)
     )

@@ -37,7 +37,7 @@ from messaging.repository import (
 )
 from messaging.repository.validation import MAX_FUTURE_SKEW, check_message_data
 from messaging.scylla.snowflake import (
-    EPOCH,
+    MIN_TIME,
     generate_snowflake_id,
 )
 from messaging.telegram.followers import index_messages
@@ -99,11 +99,11 @@ class ChatWriter:
         links = self._stored_targets(messages)
         results: list[Prepared | Rejected] = []
         for message in messages:
-            if not EPOCH <= message.date <= latest:
+            if not MIN_TIME <= message.date <= latest:
                 reason = (
-                    f"sent {message.date:%Y-%m-%d %H:%M:%S}Z, before 2024-01-01, the Snowflake "
-                    "epoch: the message store cannot hold it"
-                    if message.date < EPOCH
+                    f"sent {message.date:%Y-%m-%d %H:%M:%S}Z, before 1970-01-01: message ids "
+                    "cannot hold it"
+                    if message.date < MIN_TIME
                     else f"sent {message.date:%Y-%m-%d %H:%M:%S}Z, in the future"
                 )
                 results.append(Rejected(message, reason))

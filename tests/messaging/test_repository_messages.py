@@ -19,7 +19,12 @@ from messaging.repository import (
     TelegramMappingConflict,
 )
 from messaging.scylla import ScyllaClient, calculate_message_bucket
-from messaging.scylla.snowflake import snowflake_to_datetime, snowflake_to_unix_micros
+from messaging.scylla.snowflake import (
+    MAX_SNOWFLAKE,
+    MIN_SNOWFLAKE,
+    snowflake_to_datetime,
+    snowflake_to_unix_micros,
+)
 from tests.messaging.repo_support import channel, days_ago, message, repo
 
 __all__ = ["channel", "repo"]
@@ -248,7 +253,7 @@ class TestBulkInsert:
         self, repo: MessageScyllaRepo, channel: uuid.UUID
     ) -> None:
         with pytest.raises(InvalidMessageInput) as error:
-            repo.insert_messages([message(channel), message(channel, "x" * 4001)])
+            repo.insert_messages([message(channel), message(channel, "x" * 4097)])
         assert error.value.field == "content"
         assert repo.get_channel_metadata(channel) is None
 
@@ -384,15 +389,15 @@ class TestInputErrors:
             ({"sender_id": -1}, "sender_id"),
             ({"source": "carrier-pigeon"}, "source"),
             ({"message_type": "Text!"}, "message_type"),
-            ({"reply_to_id": 0}, "reply_to_id"),
+            ({"reply_to_id": MIN_SNOWFLAKE - 1}, "reply_to_id"),
             ({"mentions": {-3}}, "mentions"),
             ({"attachments": [1, 2]}, "attachments"),
             ({"entities": [{"bad": object()}]}, "entities"),
             ({"telegram_message_id": 5}, "telegram_chat_id"),
             ({"created_at": datetime(2026, 1, 1)}, "created_at"),  # noqa: DTZ001
-            ({"created_at": datetime(2023, 12, 31, tzinfo=UTC)}, "created_at"),
+            ({"created_at": datetime(1969, 12, 31, tzinfo=UTC)}, "created_at"),
             ({"created_at": datetime.now(UTC) + timedelta(hours=1)}, "created_at"),
-            ({"message_id": -5}, "message_id"),
+            ({"message_id": MAX_SNOWFLAKE + 1}, "message_id"),
             ({"channel_id": "not-a-uuid"}, "channel_id"),
         ],
     )
@@ -414,7 +419,7 @@ class TestInputErrors:
         stored = repo.get_message(channel, message_id)
         assert stored is not None and len(stored.content) == MAX_CONTENT_LENGTH
 
-    @pytest.mark.parametrize("bad_id", [0, -1, 1 << 63, True, "12"])
+    @pytest.mark.parametrize("bad_id", [MIN_SNOWFLAKE - 1, 1 << 63, True, "12"])
     def test_bad_message_ids(
         self, repo: MessageScyllaRepo, channel: uuid.UUID, bad_id: object
     ) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from messaging.repository import InvalidMessageInput, MessageScyllaRepo, StoredMessage
 from messaging.scylla import ScyllaClient, calculate_message_bucket
-from messaging.scylla.snowflake import bucket_for_datetime
+from messaging.scylla.snowflake import MIN_SNOWFLAKE, bucket_for_datetime, snowflake_to_datetime
 from tests.messaging.repo_support import channel, counting_queries, days_ago, message, repo
 
 __all__ = ["channel", "repo"]
@@ -92,6 +92,54 @@ class TestDirections:
     def test_empty_channel(self, repo: MessageScyllaRepo) -> None:
         assert repo.get_messages(uuid.uuid4()) == []
         assert repo.get_messages(uuid.uuid4(), after_id=5, limit=3) == []
+
+
+class TestHistoryBeforeTheEpoch:
+    """Imported history from before 2024-01-01 gets negative ids and buckets."""
+
+    TIMES = [
+        datetime(2013, 8, 14, 9, 30, tzinfo=UTC),
+        datetime(2019, 2, 1, tzinfo=UTC),
+        datetime(2023, 12, 31, 23, 59, 59, 999_000, tzinfo=UTC),
+        datetime(2024, 1, 1, tzinfo=UTC),
+        datetime(2025, 6, 1, tzinfo=UTC),
+    ]
+
+    @pytest.fixture
+    def history(self, repo: MessageScyllaRepo, channel: uuid.UUID) -> list[int]:
+        batch = [
+            message(channel, f"at {t:%Y-%m-%d}", created_at=t, source="import") for t in self.TIMES
+        ]
+        return repo.insert_messages(batch)
+
+    def test_ids_keep_time_order_across_the_epoch(self, history: list[int]) -> None:
+        assert [i < 0 for i in history] == [True, True, True, False, False]
+        assert history == sorted(history)
+        assert [snowflake_to_datetime(i) for i in history] == self.TIMES
+        assert calculate_message_bucket(history[0]) < calculate_message_bucket(history[2]) < 0
+
+    def test_pages_in_both_directions(
+        self, repo: MessageScyllaRepo, channel: uuid.UUID, history: list[int]
+    ) -> None:
+        assert ids_of(repo.get_messages(channel, limit=100)) == history[::-1]
+        assert ids_of(repo.get_messages(channel, limit=2, before_id=history[3])) == [
+            history[2],
+            history[1],
+        ]
+        assert ids_of(repo.get_messages(channel, limit=100, after_id=MIN_SNOWFLAKE)) == history
+        assert ids_of(repo.get_messages(channel, limit=3, around_id=history[1])) == [
+            history[2],
+            history[1],
+            history[0],
+        ]
+
+    def test_a_negative_id_reads_back(
+        self, repo: MessageScyllaRepo, channel: uuid.UUID, history: list[int]
+    ) -> None:
+        stored = repo.get_message(channel, history[0])
+        assert stored is not None
+        assert stored.content == "at 2013-08-14"
+        assert stored.created_at == self.TIMES[0]
 
 
 class TestQueryCounts:
@@ -192,5 +240,5 @@ class TestPagingErrors:
     @pytest.mark.parametrize("cursor", ["before_id", "after_id", "around_id"])
     def test_bad_cursor_ids(self, repo: MessageScyllaRepo, channel: uuid.UUID, cursor: str) -> None:
         with pytest.raises(InvalidMessageInput) as error:
-            repo.get_messages(channel, **{cursor: -4})
+            repo.get_messages(channel, **{cursor: MIN_SNOWFLAKE - 1})
         assert error.value.field == cursor

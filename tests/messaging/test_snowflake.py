@@ -205,9 +205,19 @@ class TestDatedIds:
         assert len(set(ids)) == len(ids)
         assert all(snowflake_to_datetime(i) == t for i, t in zip(ids, times, strict=True))
 
-    def test_times_before_the_epoch_are_refused(self) -> None:
-        with pytest.raises(ValueError, match="before 2024"):
-            SnowflakeGenerator(5).next_id(EPOCH - timedelta(milliseconds=1))
+    def test_times_before_the_epoch_get_negative_ids_in_time_order(self) -> None:
+        generator = SnowflakeGenerator(5)
+        times = [EPOCH - timedelta(days=3650), EPOCH - timedelta(milliseconds=1), EPOCH]
+        ids = [generator.next_id(t) for t in times]
+        assert ids[0] < ids[1] < 0 <= ids[2]
+        assert [snowflake_to_datetime(i) for i in ids] == times
+        assert parse_snowflake(ids[1]).worker_id == 5
+        assert calculate_message_bucket(ids[1]) == -1
+        assert calculate_message_bucket(ids[2]) == 0
+
+    def test_times_before_1970_are_refused(self) -> None:
+        with pytest.raises(ValueError, match="before 1970"):
+            SnowflakeGenerator(5).next_id(datetime(1969, 12, 31, 23, 59, tzinfo=UTC))
 
 
 class TestProcessGenerator:

@@ -223,27 +223,47 @@ class TestIdempotentAndResumable:
         assert "messages[5]: text_entities must be a list" in err
         assert "Failures by reason:" in out
 
-    def test_message_before_the_snowflake_epoch_fails_with_its_reason(self, tmp_path: Path) -> None:
+    def test_history_before_2024_keeps_its_time_and_replies(self, tmp_path: Path) -> None:
         bare = fresh_bare_id()
         export = supergroup_export(bare)
-        export["messages"][1]["date_unixtime"] = "1672531200"  # 2023-01-01
+        for message in export["messages"]:  # the same chat, ten years earlier
+            message["date_unixtime"] = str(int(message["date_unixtime"]) - 10 * 365 * 86_400)
+        path = write_export(tmp_path / "result.json", export)
+        out, _ = run_import(path, "--chat", "auto", "--no-progress")
+        assert "14 imported, 0 duplicates skipped, 0 failed" in out
+        messages = by_telegram_id(all_messages(imported_chat(bare).pk))
+        first = export["messages"][0]
+        assert messages[first["id"]].created_at == datetime.fromtimestamp(
+            int(first["date_unixtime"]), UTC
+        )
+        assert all(m.message_id < 0 for m in messages.values())  # ids before the 2024 epoch
+        assert messages[3].reply_to_id == messages[2].message_id
+
+    def test_message_before_1970_fails_with_its_reason(self, tmp_path: Path) -> None:
+        bare = fresh_bare_id()
+        export = supergroup_export(bare)
+        export["messages"][1]["date_unixtime"] = "-86400"  # 1969-12-31
         path = write_export(tmp_path / "result.json", export)
         out, err = run_import(path, "--chat", "auto", "--no-progress")
         assert "13 imported, 0 duplicates skipped, 1 failed" in out
-        assert "before 2024-01-01, the Snowflake epoch" in err
+        assert "messages[1]" in err
         messages = by_telegram_id(all_messages(imported_chat(bare).pk))
         assert messages[3].reply_to_id is None  # its reply target was not stored
 
     def test_text_longer_than_the_store_takes_is_reported(self, tmp_path: Path) -> None:
         bare = fresh_bare_id()
         export = supergroup_export(bare)
-        long_text = "x" * 4096  # Telegram's own limit
-        export["messages"][1]["text"] = long_text
-        export["messages"][1]["text_entities"] = [{"type": "plain", "text": long_text}]
+        longest = "é" * 4096  # Telegram's own limit fits
+        too_long = "x" * 4097  # only a hand-made file has more
+        for index, text in ((3, longest), (4, too_long)):
+            export["messages"][index]["text"] = text
+            export["messages"][index]["text_entities"] = [{"type": "plain", "text": text}]
         path = write_export(tmp_path / "result.json", export)
         out, err = run_import(path, "--chat", "auto", "--no-progress")
         assert "13 imported, 0 duplicates skipped, 1 failed" in out
-        assert "messages[1]: content: is 4096 characters" in err
+        assert "messages[4]: content: is 4097 characters" in err
+        messages = by_telegram_id(all_messages(imported_chat(bare).pk))
+        assert messages[export["messages"][3]["id"]].content == longest
 
 
 class TestChatsAndFiles:
