@@ -60,6 +60,7 @@ class Message(Model):
     deleted_at = columns.DateTime()
     telegram_message_id = columns.BigInt()
     telegram_chat_id = columns.BigInt()
+    has_reactions = columns.Boolean()  # migration 003: see schema.scylla
 
 
 class TelegramMessageMapping(Model):

@@ -62,6 +62,7 @@ def decode_message(row: Any) -> StoredMessage:
         deleted_at,
         telegram_message_id,
         telegram_chat_id,
+        has_reactions,
     ) = row
     message: StoredMessage = _new(StoredMessage)
     message.__dict__.update(
@@ -85,6 +86,7 @@ def decode_message(row: Any) -> StoredMessage:
             "deleted_at": deleted_at and deleted_at.replace(tzinfo=UTC),
             "telegram_message_id": telegram_message_id,
             "telegram_chat_id": telegram_chat_id,
+            "has_reactions": has_reactions,
         }
     )
     return message

@@ -43,7 +43,7 @@ class StoredMessage:
 
     No ``__slots__``: reading a page builds 50 of these, and without slots
     ``codec.decode_message`` can fill the instance dict in one step instead of
-    the frozen ``__init__``'s 17 ``object.__setattr__`` calls (3x faster).
+    the frozen ``__init__``'s 18 ``object.__setattr__`` calls (3x faster).
     """
 
     channel_id: UUID
@@ -63,6 +63,14 @@ class StoredMessage:
     deleted_at: datetime | None
     telegram_message_id: int | None
     telegram_chat_id: int | None
+    # False: nobody ever reacted; True: reacted to once at least; None: unknown (a row
+    # written before schema migration 003).
+    has_reactions: bool | None = None
+
+    @property
+    def may_have_reactions(self) -> bool:
+        """Whether a reaction read can find anything (False only when known to be empty)."""
+        return self.has_reactions is not False
 
     @classmethod
     def as_written(cls, data: MessageData, message_id: int) -> StoredMessage:
@@ -88,6 +96,7 @@ class StoredMessage:
             deleted_at=None,
             telegram_message_id=data.telegram_message_id,
             telegram_chat_id=data.telegram_chat_id,
+            has_reactions=False,
         )
 
 

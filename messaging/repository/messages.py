@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from messaging.repository.base import DEFAULT_CONCURRENCY, RepositoryBase, utc_now
@@ -34,6 +35,7 @@ from messaging.repository.validation import (
     check_message_ids,
     check_optional_bigint,
     check_time,
+    json_text,
 )
 from messaging.scylla.snowflake import calculate_message_bucket, snowflake_to_unix_micros
 
@@ -196,18 +198,28 @@ class MessagePlans(RepositoryBase):
         message_id: int,
         content: str,
         edited_at: datetime | None = None,
+        entities: list[dict[str, Any]] | None = None,
     ) -> Plan[StoredMessage]:
-        """Replaces the text; returns the version before the edit (for the edit history)."""
+        """Replaces the text; returns the version before the edit (for the edit history).
+
+        ``entities`` (formatting of the new text, from Telegram) replace the old
+        ones when given, ``[]`` included; None leaves them as they are.
+        """
         check_channel_id(channel_id)
         check_message_id(message_id)
         check_content(content)
         edited_at = utc_now() if edited_at is None else check_time(edited_at, "edited_at")
+        new_entities = None if entities is None else json_text(entities, "entities") or "[]"
         previous = yield from self._live_message(channel_id, message_id)
-        yield Query(
-            self._sql.edit_message,
-            (content, edited_at, channel_id, previous.bucket, message_id),
-            write=True,
-        )
+        key = (channel_id, previous.bucket, message_id)
+        if new_entities is None:
+            yield Query(self._sql.edit_message, (content, edited_at, *key), write=True)
+        else:
+            yield Query(
+                self._sql.edit_message_formatted,
+                (content, new_entities, edited_at, *key),
+                write=True,
+            )
         return previous
 
     def plan_delete_message(self, channel_id: UUID, message_id: int) -> Plan[StoredMessage]:

@@ -34,6 +34,7 @@ class MessageScyllaRepo(_AllPlans):
     add_reaction = sync_operation(_AllPlans.plan_add_reaction)
     remove_reaction = sync_operation(_AllPlans.plan_remove_reaction)
     get_reactions = sync_operation(_AllPlans.plan_get_reactions)
+    add_reaction_counts = sync_operation(_AllPlans.plan_add_reaction_counts)
     pin_message = sync_operation(_AllPlans.plan_pin_message)
     unpin_message = sync_operation(_AllPlans.plan_unpin_message)
     get_pinned_messages = sync_operation(_AllPlans.plan_get_pinned_messages)
@@ -59,6 +60,7 @@ class MessageScyllaRepo(_AllPlans):
     aadd_reaction = async_operation(_AllPlans.plan_add_reaction)
     aremove_reaction = async_operation(_AllPlans.plan_remove_reaction)
     aget_reactions = async_operation(_AllPlans.plan_get_reactions)
+    aadd_reaction_counts = async_operation(_AllPlans.plan_add_reaction_counts)
     apin_message = async_operation(_AllPlans.plan_pin_message)
     aunpin_message = async_operation(_AllPlans.plan_unpin_message)
     aget_pinned_messages = async_operation(_AllPlans.plan_get_pinned_messages)
@@ -88,6 +90,7 @@ class AsyncMessageScyllaRepo(_AllPlans):
     add_reaction = MessageScyllaRepo.aadd_reaction
     remove_reaction = MessageScyllaRepo.aremove_reaction
     get_reactions = MessageScyllaRepo.aget_reactions
+    add_reaction_counts = MessageScyllaRepo.aadd_reaction_counts
     pin_message = MessageScyllaRepo.apin_message
     unpin_message = MessageScyllaRepo.aunpin_message
     get_pinned_messages = MessageScyllaRepo.aget_pinned_messages

@@ -12,6 +12,12 @@ Two choices that keep writes free of tombstones:
   tombstone on every message, mentions or not. Appending writes only cells.
 * absent optional values are bound as ``UNSET_VALUE``, so the column is not
   written at all (binding ``None`` would write a tombstone).
+
+A new row is written with ``has_reactions = false`` and the first reaction sets
+it true, so a page read skips the reaction partitions of messages nobody
+reacted to. A send is never written over a row that exists (a retry reads
+first, an import claims the Telegram mapping first), so the false never
+hides a reaction.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ MESSAGE_COLUMNS = (
     "deleted_at",
     "telegram_message_id",
     "telegram_chat_id",
+    "has_reactions",
 )
 SYNC_COLUMNS = (
     "channel_id",
@@ -70,8 +77,8 @@ class Statements:
         self.write_message = (
             f"UPDATE {ks}.messages SET sender_id = ?, content = ?, message_type = ?, source = ?,"
             " reply_to_id = ?, attachments = ?, mentions = mentions + ?, entities = ?,"
-            " created_at = ?, telegram_message_id = ?, telegram_chat_id = ?"
-            " WHERE channel_id = ? AND bucket = ? AND message_id = ?"
+            " created_at = ?, telegram_message_id = ?, telegram_chat_id = ?,"
+            " has_reactions = false WHERE channel_id = ? AND bucket = ? AND message_id = ?"
         )
         self.select_message = f"SELECT {cols} {in_bucket} AND message_id = ?"
         self.select_messages_in = f"SELECT {cols} {in_bucket} AND message_id IN ?"
@@ -82,6 +89,10 @@ class Statements:
         )
         self.edit_message = (
             f"UPDATE {ks}.messages SET content = ?, edited_at = ?"
+            " WHERE channel_id = ? AND bucket = ? AND message_id = ?"
+        )
+        self.edit_message_formatted = (
+            f"UPDATE {ks}.messages SET content = ?, entities = ?, edited_at = ?"
             " WHERE channel_id = ? AND bucket = ? AND message_id = ?"
         )
         self.delete_message = (
@@ -132,6 +143,10 @@ class Statements:
         self.count_reaction = (
             f"UPDATE {ks}.message_reaction_counts SET reaction_count = reaction_count + ?"
             " WHERE channel_id = ? AND message_id = ? AND emoji = ?"
+        )
+        self.flag_reactions = (
+            f"UPDATE {ks}.messages SET has_reactions = true"
+            " WHERE channel_id = ? AND bucket = ? AND message_id = ?"
         )
         self.select_reaction_counts = (
             f"SELECT message_id, emoji, reaction_count FROM {ks}.message_reaction_counts"

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import socket
 import time
 import uuid
@@ -69,6 +70,9 @@ DDL_TIMEOUT = 60.0
 AGREEMENT_WAIT_SECONDS = 60
 _LWT_ATTEMPTS = 3
 KEYSPACE_READY_SECONDS = 10.0
+_ALTER_ADD = re.compile(
+    r"ALTER\s+TABLE\s+\"?(?P<table>\w+)\"?\s+ADD\s+\"?(?P<column>\w+)\"?\s", re.IGNORECASE
+)
 # A lightweight transaction that timed out may have been applied: ask again.
 _UNCERTAIN = (WriteTimeout, OperationTimedOut)
 
@@ -163,6 +167,9 @@ def _apply_one(session: Session, migration: Migration, lease: _Lease) -> None:
     started = time.perf_counter()
     for statement in migration.statements:
         try:
+            if _column_already_added(session, statement):
+                logger.info("%s: column already there, skipped: %s", migration.filename, statement)
+                continue
             run_ddl(session, statement)
         except MigrationError:
             raise
@@ -184,6 +191,24 @@ def _apply_one(session: Session, migration: Migration, lease: _Lease) -> None:
         len(migration.statements),
         time.perf_counter() - started,
     )
+
+
+def _column_already_added(session: Session, statement: str) -> bool:
+    """True for an ``ALTER TABLE t ADD c ...`` whose column exists already.
+
+    CQL has no ``ADD IF NOT EXISTS`` on every server (ScyllaDB lacks it), so a
+    file whose ``ADD`` ran but was not recorded (a crash, a timeout after the
+    server applied it) would fail on the rerun; the column is looked up instead.
+    """
+    match = _ALTER_ADD.match(statement)
+    if match is None or session.keyspace is None:
+        return False
+    table, column = match.group("table"), match.group("column")
+    # The whole schema: this process may not know the keyspace yet (another runner made it).
+    session.cluster.refresh_schema_metadata()
+    keyspace = session.cluster.metadata.keyspaces.get(session.keyspace)
+    found = keyspace.tables.get(table) if keyspace is not None else None
+    return found is not None and column in found.columns
 
 
 def read_applied(client: ScyllaClient, keyspace: str) -> list[AppliedMigration]:

@@ -3,7 +3,8 @@
 Every read that returns messages costs a fixed number of round trips,
 whatever the messages hold: the rows (one query per bucket touched), the
 senders' profiles (one PostgreSQL query for the whole page) and the
-reactions with "did I react" (one repository call for the whole page).
+reactions with "did I react" (one repository call for the whole page, skipped
+when no message of the page was ever reacted to).
 The last two need only the rows, not each other: the reactions are read on a
 helper thread while this one asks PostgreSQL, so a page waits for the slower
 of the two stores instead of for both in turn.
@@ -74,18 +75,20 @@ def messages_hydrate(
 ) -> list[MessageView]:
     """Sender profiles and reactions for a batch: one PostgreSQL query, one repository call.
 
-    The two run at the same time (see the module's docstring).
+    The two run at the same time (see the module's docstring). Only messages
+    that may have reactions are asked about: in most pages nobody reacted to
+    anything, and the reaction read is skipped.
     """
     if not messages:
         return []
-    reading = _cql_waiters.submit(
-        message_repo().get_reactions,
-        chat_id,
-        [m.message_id for m in messages],
-        user_id=viewer_id,
+    reacted = [m.message_id for m in messages if m.may_have_reactions and not m.is_deleted]
+    reading = (
+        _cql_waiters.submit(message_repo().get_reactions, chat_id, reacted, user_id=viewer_id)
+        if reacted
+        else None
     )
     profiles = profiles_for(sorted({m.sender_id for m in messages}))
-    reactions = reading.result()
+    reactions = reading.result() if reading is not None else {}
     return [
         MessageView(
             message=m,

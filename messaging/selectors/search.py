@@ -51,8 +51,10 @@ def search_messages(
         hit_chat: repo.get_messages_by_ids(hit_chat, ids) for hit_chat, ids in by_chat.items()
     }
     reactions = {
-        hit_chat: repo.get_reactions(hit_chat, ids, user_id=user.pk)
-        for hit_chat, ids in by_chat.items()
+        hit_chat: repo.get_reactions(
+            hit_chat, [i for i, m in rows.items() if m.may_have_reactions], user_id=user.pk
+        )
+        for hit_chat, rows in stored.items()
     }
     senders = profiles_for(sorted({m.sender_id for rows in stored.values() for m in rows.values()}))
     hits = []

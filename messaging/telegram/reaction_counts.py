@@ -4,14 +4,11 @@ Telegram does not always say who reacted: a channel's reactions are anonymous
 (Bot API ``message_reaction_count``) and an export lists only a few recent
 reactors beside each total. The repository counts reactions per reacting
 user (``add_reaction``); the part of a total nobody is named for is written
-here as a counter delta: the stored count is read, the difference added.
-Setting a total is idempotent (a replayed update or a re-imported file
-changes nothing); two updates of one message racing each other can leave the
-count off until the next update of that message sets it again.
-
-The repository has no statement for a counter delta without a reacting
-user, so this module prepares its own (the one CQL statement outside the
-repository, on an import/webhook path, not a hot one).
+here as a counter delta (``add_reaction_counts``): the stored count is read,
+the difference added. Setting a total is idempotent (a replayed update or a
+re-imported file changes nothing); two updates of one message racing each
+other can leave the count off until the next update of that message sets it
+again.
 """
 
 from __future__ import annotations
@@ -19,11 +16,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from messaging.repository import MessageScyllaRepo
-
-_ADD = (
-    "UPDATE {ks}.message_reaction_counts SET reaction_count = reaction_count + ?"
-    " WHERE channel_id = ? AND message_id = ? AND emoji = ?"
-)
 
 
 def counter_deltas(
@@ -53,18 +45,5 @@ def reaction_totals_set(
         for summary in repo.get_reactions(channel_id, [message_id]).get(message_id, [])
     }
     deltas = counter_deltas(stored, totals, complete=complete)
-    client = repo.client
-    statement = client.prepare(_ADD.format(ks=client.keyspace))
-    for emoji, delta in deltas.items():
-        client.execute(statement, (delta, channel_id, message_id, emoji), write=True)
+    repo.add_reaction_counts(channel_id, message_id, deltas)
     return len(deltas)
-
-
-async def acounters_add(
-    repo: MessageScyllaRepo, channel_id: UUID, message_id: int, deltas: dict[str, int]
-) -> None:
-    """Adds ``deltas`` (from ``counter_deltas``) to a message's counters."""
-    client = repo.client
-    statement = client.prepare(_ADD.format(ks=client.keyspace))
-    for emoji, delta in deltas.items():
-        await client.execute_aio(statement, (delta, channel_id, message_id, emoji), write=True)

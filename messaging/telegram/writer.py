@@ -42,7 +42,7 @@ from messaging.scylla.snowflake import (
 )
 from messaging.telegram.followers import index_messages
 from messaging.telegram.ids import Peer
-from messaging.telegram.reaction_counts import acounters_add, counter_deltas
+from messaging.telegram.reaction_counts import counter_deltas
 from messaging.telegram.types import TelegramMessage
 from messaging.telegram.users import linked_user_ids, user_ids_for
 
@@ -237,7 +237,11 @@ class ChatWriter:
         async def mark(item: Written) -> None:
             with contextlib.suppress(MessageNotFound):  # deleted in WellWon meanwhile: stays so
                 await self.repo.aedit_message(
-                    self.chat.pk, item.message_id, item.message.text, item.message.edited_at
+                    self.chat.pk,
+                    item.message_id,
+                    item.message.text,
+                    item.message.edited_at,
+                    list(item.message.entities),
                 )
 
         self._run_all([mark(item) for item in edits])
@@ -267,7 +271,7 @@ class ChatWriter:
                     except MessageNotFound:  # deleted in WellWon meanwhile
                         return
             deltas = counter_deltas(stored, wanted)
-            await acounters_add(self.repo, self.chat.pk, item.message_id, deltas)
+            await self.repo.aadd_reaction_counts(self.chat.pk, item.message_id, deltas)
 
         self._run_all([react(item) for item in reacted])
 

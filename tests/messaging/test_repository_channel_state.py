@@ -15,7 +15,7 @@ from messaging.repository import (
     MessageScyllaRepo,
     ReactionSummary,
 )
-from messaging.scylla import ScyllaClient
+from messaging.scylla import ScyllaClient, calculate_message_bucket
 from tests.messaging.repo_support import channel, counting_queries, days_ago, message, repo
 
 __all__ = ["channel", "repo"]
@@ -86,6 +86,56 @@ class TestReactions:
         assert set(reactions) == set(ids)
         assert [i for i in ids if reactions[i]] == [ids[0], ids[7], ids[49]]
         assert reactions[ids[7]] == [ReactionSummary("👀", 1, True)]
+
+    def test_the_first_reaction_flags_the_message_and_the_flag_stays(
+        self, repo: MessageScyllaRepo, channel: uuid.UUID
+    ) -> None:
+        quiet, reacted = repo.insert_messages([message(channel, "a"), message(channel, "b")])
+        assert [m.has_reactions for m in repo.get_messages(channel)] == [False, False]
+        repo.add_reaction(channel, reacted, 1, "👍")
+        repo.remove_reaction(channel, reacted, 1, "👍")
+        page = {m.message_id: m for m in repo.get_messages(channel)}
+        assert page[reacted].has_reactions is True  # never unset: a count may come back
+        assert page[quiet].may_have_reactions is False
+
+    def test_anonymous_counts_flag_the_message(
+        self, repo: MessageScyllaRepo, channel: uuid.UUID
+    ) -> None:
+        message_id = repo.insert_message(message(channel))
+        repo.add_reaction_counts(channel, message_id, {"❤": 3, "🔥": 2})
+        repo.add_reaction_counts(channel, message_id, {"🔥": -2})
+        assert repo.get_reactions(channel, [message_id])[message_id] == [
+            ReactionSummary("❤", 3, False)
+        ]
+        stored = repo.get_message(channel, message_id)
+        assert stored is not None and stored.has_reactions is True
+
+    def test_bad_anonymous_counts(self, repo: MessageScyllaRepo, channel: uuid.UUID) -> None:
+        message_id = repo.insert_message(message(channel))
+        with pytest.raises(InvalidMessageInput) as error:
+            repo.add_reaction_counts(channel, message_id, {"👍": "3"})  # type: ignore[dict-item]
+        assert error.value.field == "deltas"
+        with pytest.raises(InvalidMessageInput) as error:
+            repo.add_reaction_counts(channel, message_id, {"": 1})
+        assert error.value.field == "emoji"
+        assert repo.get_reactions(channel, [message_id]) == {message_id: []}
+
+    def test_a_row_from_before_the_flag_is_read_as_unknown(
+        self, cql: ScyllaClient, repo: MessageScyllaRepo, channel: uuid.UUID
+    ) -> None:
+        message_id = repo.insert_message(message(channel))
+        bucket = calculate_message_bucket(message_id)
+        # What a row written before migration 003 looks like: no has_reactions cell.
+        cql.execute(
+            f"DELETE has_reactions FROM {cql.keyspace}.messages"
+            " WHERE channel_id = %s AND bucket = %s AND message_id = %s",
+            (channel, bucket, message_id),
+            write=True,
+        )
+        stored = repo.get_message(channel, message_id)
+        assert stored is not None
+        assert stored.has_reactions is None
+        assert stored.may_have_reactions is True
 
     def test_reacting_to_a_missing_foreign_or_deleted_message(
         self, repo: MessageScyllaRepo, channel: uuid.UUID

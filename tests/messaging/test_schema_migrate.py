@@ -34,6 +34,11 @@ def tables(client: ScyllaClient, keyspace: str) -> set[str]:
     return set(client.cluster.metadata.keyspaces[keyspace].tables)
 
 
+def columns(client: ScyllaClient, keyspace: str, table: str) -> set[str]:
+    client.cluster.refresh_table_metadata(keyspace, table)
+    return set(client.cluster.metadata.keyspaces[keyspace].tables[table].columns)
+
+
 def recorded(client: ScyllaClient, keyspace: str) -> list[tuple[int, str, str]]:
     rows = client.execute(f"SELECT version, name, checksum FROM {keyspace}.{MIGRATIONS_TABLE}")
     return sorted((row.version, row.name, row.checksum) for row in rows)
@@ -82,8 +87,27 @@ class TestMigrate:
         copy_migrations(tmp_path)
         report = apply_migrations(cql, keyspace=keyspace, directory=directory)
 
-        assert [m.filename for m in report.applied] == ["002_add_message_edits.cql"]
+        assert [m.filename for m in report.applied] == [
+            "002_add_message_edits.cql",
+            "003_add_message_reaction_flag.cql",
+        ]
         assert "message_edits" in tables(cql, keyspace)
+        assert "has_reactions" in columns(cql, keyspace, "messages")
+
+    def test_a_column_added_before_the_file_was_recorded_is_skipped(
+        self, cql: ScyllaClient, keyspace: str, tmp_path: Path
+    ) -> None:
+        # A run that died after its ALTER ... ADD ran but before the file was recorded.
+        directory = copy_migrations(tmp_path, upto=2)
+        apply_migrations(cql, keyspace=keyspace, directory=directory)
+        statement = f"ALTER TABLE {keyspace}.messages ADD has_reactions boolean"
+        cql.session.execute(statement, timeout=60)
+
+        copy_migrations(tmp_path)
+        report = apply_migrations(cql, keyspace=keyspace, directory=directory)
+
+        assert [m.version for m in report.applied] == [3]
+        assert [version for version, _name, _checksum in recorded(cql, keyspace)] == [1, 2, 3]
 
 
 class TestPlan:
@@ -108,7 +132,7 @@ class TestPlan:
         report = apply_migrations(cql, keyspace=keyspace, directory=directory, plan_only=True)
 
         assert report.keyspace_ddl is None
-        assert [m.version for m in report.applied] == [2]
+        assert [m.version for m in report.applied] == [2, 3]
         assert "message_edits" not in tables(cql, keyspace)
 
 
@@ -148,9 +172,9 @@ class TestRefusals:
         self, cql: ScyllaClient, keyspace: str, tmp_path: Path
     ) -> None:
         directory = copy_migrations(tmp_path)
-        (directory / "003_broken.cql").write_text("ALTER TABLE no_such_table ADD x text;")
+        (directory / "004_broken.cql").write_text("ALTER TABLE no_such_table ADD x text;")
 
-        with pytest.raises(MigrationError, match=r"003_broken\.cql failed at: ALTER TABLE"):
+        with pytest.raises(MigrationError, match=r"004_broken\.cql failed at: ALTER TABLE"):
             apply_migrations(cql, keyspace=keyspace, directory=directory)
 
         assert [row[0] for row in recorded(cql, keyspace)] == shipped_versions()
@@ -224,9 +248,13 @@ class TestCommand:
         assert "Created the keyspace" in done
         assert "Applied 001_initial_schema.cql (9 statements)" in done
         assert "Applied 002_add_message_edits.cql (1 statements)" in done
+        assert "Applied 003_add_message_reaction_flag.cql (1 statements)" in done
 
         again = self.run("--keyspace", keyspace)
-        assert "Nothing to apply: 2 migration(s) applied (latest 002_add_message_edits)." in again
+        assert (
+            "Nothing to apply: 3 migration(s) applied (latest 003_add_message_reaction_flag)."
+            in again
+        )
 
     def test_a_bad_keyspace_name_is_a_command_error(self, cql: ScyllaClient) -> None:
         with pytest.raises(CommandError, match="invalid keyspace name"):
