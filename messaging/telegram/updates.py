@@ -122,7 +122,9 @@ def _edit(writer: ChatWriter, message: TelegramMessage) -> Outcome:
         editor_id=stored.sender_id,
         edited_at=message.edited_at,
     )
-    writer.repo.edit_message(chat.pk, stored.message_id, message.text, message.edited_at)
+    writer.repo.edit_message(
+        chat.pk, stored.message_id, message.text, message.edited_at, list(message.entities)
+    )
     after_edit(chat_id=chat.pk, message_id=stored.message_id, content=message.text)
     return Outcome.EDITED
 

@@ -196,6 +196,12 @@ class TestEdits:
         (stored,) = all_messages(chat.pk)
         assert "v2.0.1" in stored.content
         assert stored.edited_at == datetime.fromtimestamp(1709298600, UTC)
+        # The edit's own formatting: the URL moved two UTF-16 units to the right.
+        assert [(e["type"], e["offset"]) for e in stored.entities] == [
+            ("bold", 3),
+            ("url", 25),
+            ("hashtag", 48),
+        ]
         history = edit_history_repo().get_history(chat.pk, stored.message_id)
         (previous,) = history  # the stale edit recorded nothing
         assert previous.content.startswith("🎉 Released v2.0 ")
