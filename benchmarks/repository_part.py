@@ -176,8 +176,8 @@ def figures(
             baseline_name=f"{bare} execute_concurrent",
             baseline=got["insert_async_bare"],
             target=at_least,
-            note="each ainsert_message also updates channel_metadata (2 writes per message;"
-            " the bulk insert writes metadata once per channel and call)",
+            note="each ainsert_message also updates channel_metadata (one unlogged batch of 2"
+            " writes per message; the bulk insert writes metadata once per channel and call)",
         ),
         figure(
             PART,

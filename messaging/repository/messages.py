@@ -26,7 +26,7 @@ from messaging.repository.errors import (
     MessageNotFound,
     TelegramMappingConflict,
 )
-from messaging.repository.plans import Fanout, Plan, Query
+from messaging.repository.plans import Batch, Fanout, Plan, Query
 from messaging.repository.validation import (
     check_channel_id,
     check_content,
@@ -75,7 +75,8 @@ class MessagePlans(RepositoryBase):
         fresh = [m for i, m in enumerate(encoded) if i not in stored]
         writes = [Query(self._sql.write_message, m.row_values, write=True) for m in fresh]
         writes += self._touch_channels(fresh)
-        yield Fanout(writes, concurrency)
+        # One message (a send): its row and its channel's metadata in one request.
+        yield Batch(writes) if len(fresh) == 1 else Fanout(writes, concurrency)
         return ids
 
     def _claim_telegram(

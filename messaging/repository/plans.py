@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from cassandra import ConsistencyLevel
-from cassandra.query import PreparedStatement, Statement
+from cassandra.query import BatchStatement, BatchType, PreparedStatement, Statement
 
 from messaging.scylla.client import ScyllaClient
 
@@ -49,7 +49,18 @@ class Fanout:
     concurrency: int
 
 
-Step = Query | Fanout
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """Writes to a few partitions sent as one UNLOGGED batch: one request instead of several.
+
+    For a handful of small writes that belong together (a message and its
+    channel's metadata); not atomic across partitions, and no LWT inside.
+    """
+
+    queries: Sequence[Query]
+
+
+Step = Query | Fanout | Batch
 R = TypeVar("R")
 P = ParamSpec("P")
 Plan = Generator[Step, Any, R]
@@ -82,6 +93,9 @@ class PlanRunner:
             statement, params = self._statement(step)
             result = self.client.execute(statement, params, write=step.write, tuples=step.tuples)
             return result.current_rows
+        if isinstance(step, Batch):
+            self.client.execute(self._batch(step), write=True)
+            return []
         if not step.queries:
             return []
         finished = threading.Event()
@@ -96,6 +110,9 @@ class PlanRunner:
             return await self.client.execute_aio(
                 statement, params, write=step.write, tuples=step.tuples
             )
+        if isinstance(step, Batch):
+            await self.client.execute_aio(self._batch(step), write=True)
+            return []
         if not step.queries:
             return []
         loop = asyncio.get_running_loop()
@@ -112,6 +129,12 @@ class PlanRunner:
         fanout.start()
         await waiter
         return fanout.outcome()
+
+    def _batch(self, step: Batch) -> BatchStatement:
+        batch = BatchStatement(batch_type=BatchType.UNLOGGED)
+        for query in step.queries:
+            batch.add(self.client.prepare(query.cql), query.params)
+        return batch
 
     def _statement(self, query: Query) -> tuple[PreparedStatement | Statement, Any]:
         return self._bind(self.client.prepare(query.cql), query)

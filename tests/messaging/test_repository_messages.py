@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -25,7 +26,7 @@ from messaging.scylla.snowflake import (
     snowflake_to_datetime,
     snowflake_to_unix_micros,
 )
-from tests.messaging.repo_support import channel, days_ago, message, repo
+from tests.messaging.repo_support import channel, counting_queries, days_ago, message, repo
 
 __all__ = ["channel", "repo"]
 
@@ -209,6 +210,20 @@ class TestChannelMetadataOnInsert:
         assert metadata is not None
         assert (metadata.last_message_id, metadata.last_sender_id) == (new, 2)
         assert len(metadata.active_buckets) >= 1
+
+    def test_a_single_insert_is_one_request(
+        self, cql: ScyllaClient, repo: MessageScyllaRepo, channel: uuid.UUID
+    ) -> None:
+        repo.insert_message(message(channel, "warm-up"))  # statements prepared
+        with counting_queries(cql) as sync_counted:
+            first = repo.insert_message(message(channel, "one"))
+        with counting_queries(cql) as async_counted:
+            second = asyncio.run(repo.ainsert_message(message(channel, "two")))
+        # The row and the channel's metadata travel as one unlogged batch.
+        assert (sync_counted.queries, async_counted.queries) == (1, 1)
+        metadata = repo.get_channel_metadata(channel)
+        assert metadata is not None and metadata.last_message_id == second > first
+        assert repo.get_message(channel, first) is not None
 
 
 class TestBulkInsert:
