@@ -13,9 +13,12 @@ keyspace necessarily exists (``scylla_migrate`` creates it).
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
+import functools
 import logging
 import os
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -141,6 +144,7 @@ class ScyllaClient:
         self.breaker.record_success()
         self._cluster = cluster
         self._prepared.clear()
+        _register_exit_hook()
         logger.info("CQL session open to %s (keyspace %s)", config.contact_points, self.keyspace)
         return session
 
@@ -377,6 +381,46 @@ def get_scylla_client() -> ScyllaClient:
                 raise MessageStoreDisabled()
             _client = ScyllaClient(config)
         return _client
+
+
+EXIT_LOOP_WAIT = 0.5  # seconds the driver's event loop gets to end at exit
+_exit_hook_pid = 0  # the process that registered the exit hook (a fork registers its own)
+
+
+def _register_exit_hook() -> None:
+    """Closes the process's client and the driver's event loop at interpreter exit.
+
+    Left to the driver's own exit hooks, the libev event-loop thread is not
+    woken in time and the driver waits 5 s for it before giving up ("Event loop
+    thread could not be joined"): every ``manage.py`` command ended with that
+    wait. This runs before them, while threads still run: CPython's pre-shutdown
+    hook is private (the driver uses it too); elsewhere, atexit.
+    """
+    global _exit_hook_pid
+    if _exit_hook_pid == os.getpid():
+        return
+    _exit_hook_pid = os.getpid()
+    register = getattr(threading, "_register_atexit", atexit.register)
+    with contextlib.suppress(RuntimeError):  # the interpreter is already shutting down
+        register(functools.partial(_close_at_exit, os.getpid()))
+
+
+def _close_at_exit(registered_by: int) -> None:
+    if os.getpid() != registered_by:
+        return  # a forked child: the connections and the loop are the parent's
+    client = _client
+    if client is not None:
+        client.shutdown()
+    # With no connection left the libev loop may still sleep on its own timers.
+    # Ask it to stop and give it a moment; a loop that does not wake is a daemon
+    # thread the interpreter ends anyway, so the driver's hook is told not to wait.
+    loop = getattr(sys.modules.get("cassandra.io.libevreactor"), "_global_loop", None)
+    thread = getattr(loop, "_thread", None)
+    if loop is not None and thread is not None:
+        loop._shutdown = True
+        loop.notify()
+        thread.join(timeout=EXIT_LOOP_WAIT)
+        loop._thread = None
 
 
 def reset_scylla_client() -> None:
