@@ -85,6 +85,29 @@ def test_after_pages_forward_and_still_lists_newest_first(history: Any) -> None:
     assert ids_of(older) == sorted(ids[31:41], reverse=True)
 
 
+def test_history_across_the_2024_epoch_pages_through_negative_ids() -> None:
+    """Imported history from 2015 on, then live messages: one timeline through the API."""
+    alice, bob = make_user("alice"), make_user("bob")
+    chat_id = create_chat(alice, bob)["id"]
+    old = store_history(chat_id, [alice], 12, datetime(2015, 3, 1, tzinfo=UTC), timedelta(days=300))
+    recently = datetime.now(UTC) - timedelta(hours=3)
+    new = store_history(chat_id, [bob], 3, recently, timedelta(hours=1))
+    assert old[0] < 0 < new[0]
+    client = client_of(bob)
+    seen: list[int] = []
+    page = ok(client.get(messages_url(chat_id) + "?limit=4"))
+    while True:
+        seen += ids_of(page)
+        if page["next"] is None:
+            break
+        page = ok(client.get(page["next"]))
+    assert seen == sorted(old + new, reverse=True)
+    first = ok(client.get(messages_url(chat_id, old[0])))
+    assert first["id"] == str(old[0]) and first["created_at"].startswith("2015-03-01T")
+    around = ok(client.get(messages_url(chat_id) + f"?around={old[-1]}&limit=3"))
+    assert ids_of(around) == [new[0], old[-1], old[-2]]
+
+
 def test_around_includes_the_anchor_with_newer_and_older_neighbours(history: Any) -> None:
     bob, chat_id, ids = history
     client = client_of(bob)
