@@ -61,7 +61,11 @@ def test_message_endpoints_fail_fast_while_the_rest_works_and_resume(
     listing = api.get(messages_url(chat_id))
     assert listing.status_code == 503
     print(f"503 answers while down: {[round(t * 1000) for t in timings]} ms")
-    assert max(timings) < 2.0
+    # The first request can meet the dead node before the driver has marked it down:
+    # the driver then waits for a pooled connection (its fixed 2 s borrow timeout).
+    # From then on the breaker answers at once.
+    assert timings[0] < 3.0
+    assert max(timings[1:]) < 0.5
     assert cql.breaker.state.value in {"open", "half_open"}
     # What does not need the message store still works.
     assert api.get("/api/templates/").status_code == 200
