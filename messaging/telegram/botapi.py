@@ -189,8 +189,8 @@ def _reaction_totals(raw: object) -> ReactionTotals:
     for item in raw["reactions"]:
         if not isinstance(item, dict) or not _is_int(item.get("total_count")):
             raise MalformedMessage(f"a ReactionCount needs type and total_count: {item!r}")
-        (key,) = bot_api_reaction_keys([item.get("type")])
-        counts[key] = max(0, item["total_count"])
+        for key in bot_api_reaction_keys([item.get("type")]):  # none for an unknown kind
+            counts[key] = max(0, item["total_count"])
     return ReactionTotals(
         chat_id=_chat_id(raw),
         message_id=_positive(raw.get("message_id"), "message_id"),

@@ -8,12 +8,14 @@ the Bot API describe them with the same ``type`` names (``emoji``,
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from messaging.telegram.ids import Peer, parse_peer_key
 from messaging.telegram.types import MalformedMessage, ReactionCount
 
 PAID_REACTION = "paid:star"
+REACTION_TYPES = frozenset({"emoji", "custom_emoji", "paid"})
 
 
 def reaction_key(kind: object, emoji: object = None, custom_id: object = None) -> str:
@@ -37,6 +39,8 @@ def export_reactions(raw: object) -> list[ReactionCount]:
     for item in raw:
         if not isinstance(item, dict):
             raise MalformedMessage(f"a reaction must be an object: {item!r}")
+        if item.get("type") not in REACTION_TYPES:
+            continue  # a kind newer than this code: the message itself still imports
         count = item.get("count")
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
             raise MalformedMessage(f"a reaction needs a count: {item!r}")
@@ -47,13 +51,15 @@ def export_reactions(raw: object) -> list[ReactionCount]:
 
 
 def _recent_reactors(recent: object) -> list[Peer]:
+    """The reactors the export names; one it cannot read stays in the anonymous count."""
     if not isinstance(recent, list):
         return []
-    return [
-        parse_peer_key(r["from_id"], r.get("from"))
-        for r in recent
-        if isinstance(r, dict) and r.get("from_id")
-    ]
+    peers = []
+    for reactor in recent:
+        if isinstance(reactor, dict) and reactor.get("from_id"):
+            with contextlib.suppress(MalformedMessage):
+                peers.append(parse_peer_key(reactor["from_id"], reactor.get("from")))
+    return peers
 
 
 def bot_api_reaction_keys(raw: object) -> list[str]:
@@ -62,7 +68,11 @@ def bot_api_reaction_keys(raw: object) -> list[str]:
         return []
     if not isinstance(raw, list):
         raise MalformedMessage("a reaction list must be a list")
-    return [_bot_api_reaction_key(item) for item in raw]
+    return [
+        _bot_api_reaction_key(item)
+        for item in raw
+        if not isinstance(item, dict) or item.get("type") in REACTION_TYPES
+    ]
 
 
 def _bot_api_reaction_key(item: Any) -> str:

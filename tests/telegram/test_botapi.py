@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, datetime
 from typing import Any
 
@@ -100,6 +101,20 @@ class TestReactions:
         added = parse_update(bot_updates["reaction_added"]).payload
         assert isinstance(added, ReactionChange)
         assert added.added == ["🔥", "👍"]
+
+    def test_unknown_reaction_kinds_are_left_out(self, bot_updates: dict[str, Any]) -> None:
+        update = copy.deepcopy(bot_updates["reaction_added"])
+        update["message_reaction"]["new_reaction"].append({"type": "hologram", "id": 1})
+        change = parse_update(update).payload
+        assert isinstance(change, ReactionChange)
+        assert change.added == ["🔥", "👍"]
+        update = copy.deepcopy(bot_updates["reaction_count"])
+        update["message_reaction_count"]["reactions"].append(
+            {"type": {"type": "hologram"}, "total_count": 4}
+        )
+        totals = parse_update(update).payload
+        assert isinstance(totals, ReactionTotals)
+        assert set(totals.counts) == {"❤", "custom_emoji:5368324170671202286", "paid:star"}
 
     def test_counts(self, bot_updates: dict[str, Any]) -> None:
         totals = parse_update(bot_updates["reaction_count"]).payload

@@ -109,6 +109,23 @@ class TestMessages:
             ReactionCount(PAID_REACTION, 5)
         ]
 
+    def test_unknown_reaction_kinds_and_unreadable_reactors_do_not_cost_the_message(
+        self,
+    ) -> None:
+        raw: dict[str, Any] = {"id": 1, "date_unixtime": "1700000000", "text": "x"}
+        raw["reactions"] = [
+            {"type": "stars_of_2030", "count": 9},
+            {
+                "type": "emoji",
+                "emoji": "👍",
+                "count": 2,
+                "recent": [{"from": "A bot", "from_id": "robot7"}, {"from_id": "user5"}],
+            },
+        ]
+        assert parse_export_message(raw, chat_id=CHAT).reactions == [
+            ReactionCount("👍", 2, (Peer(PeerKind.USER, 5),))
+        ]
+
     def test_mention_name_becomes_mentioned(self, supergroup_export: dict[str, Any]) -> None:
         message = _parse(supergroup_export, 13)
         assert message.mentioned == [Peer(PeerKind.USER, 1002)]
