@@ -72,6 +72,14 @@ def chat_archive(*, actor: Participant) -> Chat:
     return chat_update(actor=actor, archived=True)
 
 
+def participant_set_muted(*, participant: Participant, muted: bool) -> Participant:
+    """Mutes or unmutes the chat for this participant only (clients stop notifying)."""
+    if participant.muted != muted:
+        participant.muted = muted
+        participant.save(update_fields=["muted"])
+    return participant
+
+
 def participant_add(
     *, actor: Participant, user_id: int, role: str = ParticipantRole.MEMBER
 ) -> Participant:

@@ -224,3 +224,21 @@ def test_channels_let_only_owners_and_admins_post_and_pin() -> None:
     # Members still read, react and mark read.
     ok(client_of(bob).post(messages_url(chat_id, news["id"], "reactions"), {"emoji": "👍"}), 201)
     ok(client_of(bob).post(f"/api/chats/{chat_id}/read/", {"message_id": news["id"]}))
+
+
+def test_mute_is_mine_alone_and_shows_in_the_chat_list() -> None:
+    alice, bob = make_user("alice"), make_user("bob")
+    chat_id = create_chat(alice, bob)["id"]
+    url = f"/api/chats/{chat_id}/mute/"
+    assert ok(client_of(bob).get(url)) == {"muted": False}
+    assert ok(client_of(bob).post(url, {"muted": True}, format="json")) == {"muted": True}
+    chats = {c["id"]: c for c in ok(client_of(bob).get("/api/chats/"))["results"]}
+    assert chats[chat_id]["muted"] is True
+    assert ok(client_of(alice).get(url)) == {"muted": False}  # only bob muted it
+    assert ok(client_of(bob).post(url, {"muted": False}, format="json")) == {"muted": False}
+    bad = client_of(bob).post(url, {"muted": "sometimes"}, format="json")
+    assert bad.status_code == 400 and "muted" in bad.data
+    missing = client_of(bob).post(url, {}, format="json")
+    assert missing.status_code == 400 and "muted" in missing.data
+    stranger = client_of(make_user("carol")).post(url, {"muted": True}, format="json")
+    assert stranger.status_code == 404

@@ -94,6 +94,10 @@ class ParticipantSerializer(serializers.Serializer):
         return UserSerializer(UserProfile.of(participant.user)).data
 
 
+class MuteSerializer(serializers.Serializer):
+    muted = serializers.BooleanField(help_text="true: no notifications from this chat for me.")
+
+
 class ParticipantAddSerializer(serializers.Serializer):
     user = serializers.IntegerField(min_value=1, help_text="The id of the user to add.")
     role = serializers.ChoiceField(

@@ -25,6 +25,7 @@ from messaging.api.serializers.chats import (
     ChatCreateSerializer,
     ChatSerializer,
     ChatUpdateSerializer,
+    MuteSerializer,
     ParticipantAddSerializer,
     ParticipantSerializer,
 )
@@ -40,6 +41,7 @@ from messaging.services.chats import (
     chat_update,
     participant_add,
     participant_remove,
+    participant_set_muted,
 )
 from messaging.services.read import mark_read
 
@@ -59,6 +61,7 @@ class ChatViewSet(ChatScopedMixin, viewsets.GenericViewSet):
         "partial_update": ChatUpdateSerializer,
         "participants": ParticipantAddSerializer,
         "read": ReadSerializer,
+        "mute": MuteSerializer,
     }
 
     def get_serializer_class(self) -> type[BaseSerializer]:
@@ -187,6 +190,25 @@ class ChatViewSet(ChatScopedMixin, viewsets.GenericViewSet):
             data = self._validated(ReadSerializer, request.data)
             actor = mark_read(participant=actor, message_id=data["message_id"])
         return Response(ReadPositionSerializer(actor).data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Whether I muted this chat",
+        responses={200: MuteSerializer, **CHAT_ERRORS},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Mute or unmute this chat for me",
+        request=MuteSerializer,
+        responses={200: MuteSerializer, 400: BAD_INPUT, **CHAT_ERRORS},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def mute(self, request: Request, chat_id: str) -> Response:
+        actor = self.get_participant()
+        if request.method == "POST":
+            data = self._validated(MuteSerializer, request.data)
+            actor = participant_set_muted(participant=actor, muted=data["muted"])
+        return Response(MuteSerializer(actor).data)
 
     def _validated(self, serializer_class: type[BaseSerializer], data: Any) -> dict[str, Any]:
         serializer = serializer_class(data=data, context=self.get_serializer_context())
