@@ -20,7 +20,7 @@ import json
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -195,6 +195,19 @@ def _claim_key(participant: Participant, key: str, fingerprint: str) -> tuple[in
     if existing.chat_id != participant.chat_id or existing.request_hash != fingerprint:
         raise InvalidInput(IDEMPOTENCY_HEADER, "This key was already used for another request.")
     return existing.message_id, True
+
+
+def idempotency_keys_prune(*, older_than: timedelta) -> int:
+    """Forgets keys older than ``older_than``; a retry that late is a new send.
+
+    Clients retry within seconds or minutes; keeping a day of keys covers every
+    sane retry policy while the table stays as small as a day of posts.
+    """
+    if older_than <= timedelta(0):
+        raise InvalidInput("older_than", "must be a positive duration")
+    cutoff = timezone.now() - older_than
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
 
 
 def send_fingerprint(

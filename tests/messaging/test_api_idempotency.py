@@ -8,10 +8,15 @@ reused for another request.
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import override_settings
+from django.utils import timezone
 
 from messaging.models import IdempotencyKey, Participant, SearchEntry
 from messaging.scylla import ScyllaClient
@@ -118,3 +123,27 @@ def test_a_retry_of_a_deleted_message_returns_it_deleted_and_counts_nothing() ->
     again = ok(post(alice, chat_id, "key-5"), 200)
     assert again["id"] == first["id"] and again["deleted"] is True
     assert Participant.objects.get(chat_id=chat_id, user=bob).unread_count == 0
+
+
+def test_old_keys_are_pruned_and_a_late_retry_is_a_new_send() -> None:
+    alice, bob = make_user("alice"), make_user("bob")
+    chat_id = create_chat(alice, bob)["id"]
+    old = ok(post(alice, chat_id, "old-key", "early"), 201)
+    recent = ok(post(alice, chat_id, "recent-key", "later"), 201)
+    IdempotencyKey.objects.filter(key="old-key").update(
+        created_at=timezone.now() - timedelta(hours=30)
+    )
+    out = StringIO()
+    call_command("prune_idempotency_keys", stdout=out)
+    assert "1 idempotency key(s)" in out.getvalue()
+    assert set(IdempotencyKey.objects.filter(chat_id=chat_id).values_list("key", flat=True)) == {
+        "recent-key"
+    }
+    assert ok(post(alice, chat_id, "recent-key", "later"), 200) == recent  # still replayed
+    late = ok(post(alice, chat_id, "old-key", "early"), 201)  # forgotten: a new message
+    assert late["id"] != old["id"]
+
+
+def test_prune_refuses_a_window_that_is_not_positive() -> None:
+    with pytest.raises(CommandError, match="--older-than-hours must be a positive duration"):
+        call_command("prune_idempotency_keys", "--older-than-hours", "0")
