@@ -195,10 +195,11 @@ class Bench:
         return statement, params
 
     # ------------------------------------------------------------ inserts
-    def bench_inserts(self, rows: list[Any]) -> Result:
+    def bare_inserts(
+        self, statement: Any, params: list[tuple[Any, ...]]
+    ) -> Callable[[slice], None]:
+        """The baseline: a slice of the rows' INSERTs through ``execute_concurrent``."""
         from cassandra.concurrent import execute_concurrent_with_args
-
-        statement, params = self.bare_insert_params(rows)
 
         def bare(part: slice) -> None:
             execute_concurrent_with_args(
@@ -209,6 +210,12 @@ class Bench:
                 raise_on_first_error=True,
                 execution_profile=self.write_profile,
             )
+
+        return bare
+
+    def bench_inserts(self, rows: list[Any]) -> Result:
+        statement, params = self.bare_insert_params(rows)
+        bare = self.bare_inserts(statement, params)
 
         def repo(part: slice) -> None:
             self.repo.insert_messages(rows[part], concurrency=self.concurrency)
@@ -231,7 +238,7 @@ class Bench:
             percentiles(bare_lat),
             "repo: insert_messages (rows + 1 metadata write per channel and call); "
             "bare: execute_concurrent of the rows; latency: one insert at a time "
-            "(repo's single insert writes row + metadata in parallel)",
+            "(repo's single insert writes row + metadata in one unlogged batch)",
         )
 
     # ------------------------------------------------------------ page reads

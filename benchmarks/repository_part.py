@@ -47,19 +47,7 @@ SIZES = {
 
 def async_inserts(bench: rb.Bench, rows: list[Any]) -> tuple[rb.Spent, rb.Spent]:
     """``ainsert_message`` under a semaphore vs the bare driver, same rows and concurrency."""
-    from cassandra.concurrent import execute_concurrent_with_args
-
-    statement, params = bench.bare_insert_params(rows)
-
-    def bare(part: slice) -> None:
-        execute_concurrent_with_args(
-            bench.session,
-            statement,
-            params[part],
-            concurrency=bench.concurrency,
-            raise_on_first_error=True,
-            execution_profile=bench.write_profile,
-        )
+    bare = bench.bare_inserts(*bench.bare_insert_params(rows))
 
     def repo(part: slice) -> None:
         async def run() -> None:

@@ -182,27 +182,9 @@ def bench_database() -> str:
 
 def prepare_stores() -> None:
     """Creates the benchmark's database and keyspace if needed, and migrates both."""
-    import psycopg
+    from benchmarks.server import prepare_stores as prepare
 
-    env = _child_env()
-    with psycopg.connect(
-        host=env.get("POSTGRES_HOST", "127.0.0.1"),
-        port=int(env.get("POSTGRES_PORT", "5432")),
-        user=env.get("POSTGRES_USER", "wellwon"),
-        password=env.get("POSTGRES_PASSWORD", "wellwon"),
-        dbname="postgres",
-        autocommit=True,
-    ) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (env["POSTGRES_DB"],)
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{env["POSTGRES_DB"]}"')
-    manage = [sys.executable, "manage.py"]
-    for command in (["migrate", "--noinput", "-v", "0"], ["scylla_migrate"]):
-        subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-            [*manage, *command], env=env, check=True, stdout=subprocess.DEVNULL
-        )
+    prepare(_child_env())
 
 
 def _timed_child(args: list[str]) -> tuple[float, float]:

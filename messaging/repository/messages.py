@@ -18,6 +18,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from cassandra.query import UNSET_VALUE
+
 from messaging.repository.base import DEFAULT_CONCURRENCY, RepositoryBase, utc_now
 from messaging.repository.codec import EncodedMessage, decode_message, encode_message
 from messaging.repository.data import MessageData, StoredMessage
@@ -210,17 +212,14 @@ class MessagePlans(RepositoryBase):
         check_message_id(message_id)
         check_content(content)
         edited_at = utc_now() if edited_at is None else check_time(edited_at, "edited_at")
-        new_entities = None if entities is None else json_text(entities, "entities") or "[]"
+        # None leaves the column unwritten; [] is written as "[]" (no tombstone).
+        new_entities = UNSET_VALUE if entities is None else json_text(entities, "entities") or "[]"
         previous = yield from self._live_message(channel_id, message_id)
-        key = (channel_id, previous.bucket, message_id)
-        if new_entities is None:
-            yield Query(self._sql.edit_message, (content, edited_at, *key), write=True)
-        else:
-            yield Query(
-                self._sql.edit_message_formatted,
-                (content, new_entities, edited_at, *key),
-                write=True,
-            )
+        yield Query(
+            self._sql.edit_message,
+            (content, new_entities, edited_at, channel_id, previous.bucket, message_id),
+            write=True,
+        )
         return previous
 
     def plan_delete_message(self, channel_id: UUID, message_id: int) -> Plan[StoredMessage]:

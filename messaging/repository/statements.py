@@ -88,10 +88,6 @@ class Statements:
             f"SELECT {cols} {in_bucket} AND message_id > ? ORDER BY message_id ASC LIMIT ?"
         )
         self.edit_message = (
-            f"UPDATE {ks}.messages SET content = ?, edited_at = ?"
-            " WHERE channel_id = ? AND bucket = ? AND message_id = ?"
-        )
-        self.edit_message_formatted = (
             f"UPDATE {ks}.messages SET content = ?, entities = ?, edited_at = ?"
             " WHERE channel_id = ? AND bucket = ? AND message_id = ?"
         )
