@@ -28,7 +28,7 @@ SYSTEM = UserProfile(id=0, username="system", display_name="System")
 
 # Threads that wait on the CQL driver while the request's own thread waits on
 # PostgreSQL (Django's connections are per thread, so PostgreSQL stays here).
-# Created lazily, so a forked web worker starts its own.
+# Its threads start on first use, so a forked web worker starts its own.
 _cql_waiters = ThreadPoolExecutor(max_workers=8, thread_name_prefix="cql-join")
 
 

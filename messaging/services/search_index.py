@@ -48,13 +48,14 @@ def search_entry_add(*, message: StoredMessage) -> bool:
         chat_id=message.channel_id, message_id=message.message_id
     ).exists():
         return False
+    content = indexable_text(message.content)
     SearchEntry.objects.create(
         chat_id=message.channel_id,
         message_id=message.message_id,
         sender_id=_sender(message),
         created_at=message.created_at,
-        content=indexable_text(message.content),
-        search_vector=_vector(indexable_text(message.content)),
+        content=content,
+        search_vector=_vector(content),
     )
     return True
 
