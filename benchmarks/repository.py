@@ -75,25 +75,31 @@ class Spent:
 def paired(
     bare: Callable[[slice], None], repo: Callable[[slice], None], total: int
 ) -> tuple[Spent, Spent]:
-    """Wall and CPU time each side took for all ``total`` items, as alternating chunk pairs.
+    """Wall and CPU time each side took for all ``total`` items (see ``interleaved``)."""
+    spent = interleaved([bare, repo], total)
+    return spent[0], spent[1]
 
-    Both sides run the same chunk back to back (which goes first alternates),
+
+def interleaved(sides: Sequence[Callable[[slice], None]], total: int) -> list[Spent]:
+    """Wall and CPU time each side took for all ``total`` items, chunk by chunk.
+
+    Every side runs the same chunk back to back (which goes first rotates),
     after one warm-up chunk each. CPU time is the client's own cost, which the
     other tenants of a shared cluster do not disturb as much as wall time.
     """
     size = max(1, total // CHUNKS)
     parts = [slice(i, min(i + size, total)) for i in range(0, total, size)]
-    bare(parts[0])
-    repo(parts[0])
-    spent = {"bare": Spent(), "repo": Spent()}
+    for side in sides:
+        side(parts[0])
+    spent = [Spent() for _ in sides]
     for index, part in enumerate(parts):
-        order = [("bare", bare), ("repo", repo)]
-        for name, run in order if index % 2 == 0 else order[::-1]:
+        for turn in range(len(sides)):
+            which = (index + turn) % len(sides)
             started, cpu = time.perf_counter(), time.process_time()
-            run(part)
-            spent[name].wall += time.perf_counter() - started
-            spent[name].cpu += time.process_time() - cpu
-    return spent["bare"], spent["repo"]
+            sides[which](part)
+            spent[which].wall += time.perf_counter() - started
+            spent[which].cpu += time.process_time() - cpu
+    return spent
 
 
 def paired_latency(
@@ -206,6 +212,53 @@ class Bench:
                 self.session,
                 statement,
                 params[part],
+                concurrency=self.concurrency,
+                raise_on_first_error=True,
+                execution_profile=self.write_profile,
+            )
+
+        return bare
+
+    def bare_sends(self, rows: Sequence[Any]) -> Callable[[slice], None]:
+        """The bare driver doing a send's whole work: the row and the channel's metadata.
+
+        One UNLOGGED batch per message (the INSERT above and a hand-written
+        ``channel_metadata`` update) through ``execute_concurrent``: what
+        ``ainsert_message`` writes, without the repository.
+        """
+        from cassandra.query import BatchStatement, BatchType
+
+        from messaging.scylla.snowflake import snowflake_to_unix_micros
+
+        statement, params = self.bare_insert_params(rows)
+        touch = self.session.prepare(
+            f"UPDATE {KEYSPACE}.channel_metadata USING TIMESTAMP ? SET"
+            " active_buckets = active_buckets + ?, last_message_id = ?, last_message_at = ?,"
+            " last_sender_id = ? WHERE channel_id = ?"
+        )
+
+        def batch(row: Any, values: tuple[Any, ...]) -> tuple[BatchStatement, tuple[()]]:
+            send = BatchStatement(batch_type=BatchType.UNLOGGED)
+            send.add(statement, values)
+            send.add(
+                touch,
+                (
+                    snowflake_to_unix_micros(row.message_id),
+                    {values[1]},
+                    row.message_id,
+                    values[9],
+                    row.sender_id,
+                    row.channel_id,
+                ),
+            )
+            return send, ()
+
+        def bare(part: slice) -> None:
+            from cassandra.concurrent import execute_concurrent
+
+            execute_concurrent(
+                self.session,
+                [batch(row, values) for row, values in zip(rows[part], params[part], strict=True)],
                 concurrency=self.concurrency,
                 raise_on_first_error=True,
                 execution_profile=self.write_profile,
