@@ -32,7 +32,8 @@ def _timed(check: Any) -> dict[str, Any]:
 def _postgres() -> dict[str, Any]:
     timeout_ms = int(settings.HEALTH_CHECK_TIMEOUT * 1000)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL statement_timeout = %s", [timeout_ms])
+        # set_config, not SET: a SET takes no bound parameter when the server binds them.
+        cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{timeout_ms}ms"])
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return {}

@@ -107,7 +107,18 @@ def _database() -> dict[str, object]:
             "CONN_MAX_AGE": 60,
         }
     config["CONN_HEALTH_CHECKS"] = True
-    config["OPTIONS"] = {"connect_timeout": env_int("POSTGRES_CONNECT_TIMEOUT", 3, minimum=1)}
+    config["OPTIONS"] = {
+        "connect_timeout": env_int("POSTGRES_CONNECT_TIMEOUT", 3, minimum=1),
+        # Parameters bound by the server, and a statement run twice on a connection
+        # prepared there: the per-request lookups (token, membership, profiles) skip
+        # parsing and planning. Off for poolers that cannot keep prepared statements
+        # (PgBouncer in transaction mode before 1.21).
+        **(
+            {"server_side_binding": True, "prepare_threshold": 2}
+            if env_bool("POSTGRES_PREPARED_STATEMENTS", True)
+            else {}
+        ),
+    }
     config["TEST"] = {"NAME": f"test_{config['NAME']}{'_' + _TEST_SUFFIX if _TEST_SUFFIX else ''}"}
     return config
 

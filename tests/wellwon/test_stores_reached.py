@@ -7,6 +7,7 @@ import uuid
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import connection
 
 from messaging.scylla import ScyllaClient
 
@@ -44,3 +45,20 @@ def test_cassandra_row_round_trip(cql: ScyllaClient) -> None:
     assert cql.execute(select, (channel_id, user_id)).one().last_read_message_id == 123456789
     version = cql.execute("SELECT release_version FROM system.local").one().release_version
     assert version.startswith("5.")
+
+
+@pytest.mark.django_db
+def test_postgresql_prepares_statements_run_again() -> None:
+    # The per-request lookups (token, membership, profiles) are the same SQL every
+    # time: from their second run on a connection the server keeps them prepared.
+    user_model = get_user_model()
+    user = user_model.objects.create_user(username=f"probe-{uuid.uuid4().hex[:8]}")
+    for _ in range(3):
+        assert user_model.objects.filter(pk=user.pk).only("username").get() == user
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "auth_user" WHERE "auth_user"."id" = $1%'],
+        )
+        (prepared,) = cursor.fetchone()
+    assert prepared >= 1
