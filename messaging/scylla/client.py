@@ -54,6 +54,7 @@ from cassandra.query import PreparedStatement, Statement, named_tuple_factory, t
 from messaging.conf import ScyllaSettings
 from messaging.scylla.breaker import CircuitBreaker
 from messaging.scylla.errors import MessageStoreDisabled, MessageStoreUnavailable
+from messaging.scylla.handoff import IoThreadSender
 from messaging.scylla.metrics import ScyllaMetrics
 
 logger = logging.getLogger(__name__)
@@ -97,6 +98,7 @@ class ScyllaClient:
         self._prepared: OrderedDict[str, PreparedStatement] = OrderedDict()
         self._cqlengine_pid = 0
         self._cqlengine_cluster: Cluster | None = None
+        self._sender = IoThreadSender()
 
     # ------------------------------------------------------------ connection
     @property
@@ -210,6 +212,7 @@ class ScyllaClient:
             self._cqlengine_cluster = None
             self._session = None
             self._prepared = OrderedDict()
+            self._sender = IoThreadSender()
             self.metrics = ScyllaMetrics()
 
     def shutdown(self) -> None:
@@ -271,17 +274,7 @@ class ScyllaClient:
         """Starts a statement; metrics and the breaker are updated when it completes."""
         if not self.breaker.allow():
             raise self._open_error()
-        started = time.perf_counter()
-        future = self.session.execute_async(
-            statement, params, execution_profile=_profile(write, tuples)
-        )
-        future.add_callbacks(
-            callback=self._on_async_success,
-            callback_args=(started,),
-            errback=self._on_async_error,
-            errback_args=(started,),
-        )
-        return future
+        return self._start(self.session, statement, params, write, tuples)
 
     async def execute_aio(
         self,
@@ -291,12 +284,16 @@ class ScyllaClient:
         write: bool = False,
         tuples: bool = False,
     ) -> list[Any]:
-        """Awaits a statement on the driver's own I/O thread: no thread per call.
+        """Awaits a statement sent by the driver's own I/O thread (see ``handoff``).
 
         Returns the rows of the first page (statements here are bounded by LIMIT).
         """
+        if not self.breaker.allow():
+            raise self._open_error()
+        session = self.session
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[list[Any]] = loop.create_future()
+        sender = self._sender
 
         def resolve(rows: list[Any]) -> None:
             if not waiter.done():
@@ -306,12 +303,42 @@ class ScyllaClient:
             if not waiter.done():
                 waiter.set_exception(self.translate_error(exc))
 
-        future = self.execute_async(statement, params, write=write, tuples=tuples)
-        future.add_callbacks(
-            callback=lambda rows: loop.call_soon_threadsafe(resolve, rows),
-            errback=lambda exc: loop.call_soon_threadsafe(reject, exc),
-        )
+        def done(rows: Any) -> None:
+            loop.call_soon_threadsafe(resolve, rows)
+            sender.drain()
+
+        def failed(exc: BaseException) -> None:
+            loop.call_soon_threadsafe(reject, exc)
+            sender.drain()
+
+        def start() -> None:
+            try:
+                future = self._start(session, statement, params, write, tuples)
+            except Exception as exc:  # the session closed meanwhile: this call fails
+                failed(exc)
+                return
+            future.add_callbacks(callback=done, errback=failed)
+
+        sender.send(start, session.cluster.connection_class.create_timer)
         return await waiter
+
+    def _start(
+        self,
+        session: Session,
+        statement: str | Statement | PreparedStatement,
+        params: Params,
+        write: bool,
+        tuples: bool,
+    ) -> ResponseFuture:
+        started = time.perf_counter()
+        future = session.execute_async(statement, params, execution_profile=_profile(write, tuples))
+        future.add_callbacks(
+            callback=self._on_async_success,
+            callback_args=(started,),
+            errback=self._on_async_error,
+            errback_args=(started,),
+        )
+        return future
 
     # ------------------------------------------------------------ internals
     def _guarded(self, call: Callable[[], Any]) -> Any:
