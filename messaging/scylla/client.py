@@ -305,11 +305,11 @@ class ScyllaClient:
 
         def done(rows: Any) -> None:
             loop.call_soon_threadsafe(resolve, rows)
-            sender.drain()
+            sender.finished()
 
         def failed(exc: BaseException) -> None:
             loop.call_soon_threadsafe(reject, exc)
-            sender.drain()
+            sender.finished()
 
         def start() -> None:
             try:

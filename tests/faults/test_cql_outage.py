@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
 from django.test import Client
 
-from messaging.scylla import ScyllaClient
+from messaging.scylla import MessageStoreUnavailable, ScyllaClient
 from tests.faults.conftest import stack, wait_until
 from tests.messaging.api_support import client_of, create_chat, make_user, messages_url
 
@@ -116,3 +117,31 @@ def test_acknowledged_messages_survive_kill_9_of_the_single_node(
         url = page.data["next"]
     print(f"after kill -9 and restart: {len(found)} of {len(acknowledged)} acknowledged found")
     assert sorted(found) == sorted(acknowledged)
+
+
+def test_async_statements_fail_fast_while_the_node_is_down_and_resume(
+    cql: ScyllaClient, cassandra_restored: None
+) -> None:
+    # Async statements are sent by the driver's I/O thread (messaging.scylla.handoff);
+    # with every connection gone that thread may have stopped, and no await may hang.
+    query = "SELECT release_version FROM system.local"
+
+    async def burst() -> list[object]:
+        calls = (cql.execute_aio(query) for _ in range(20))
+        return await asyncio.wait_for(asyncio.gather(*calls, return_exceptions=True), 15)
+
+    assert all(isinstance(rows, list) for rows in asyncio.run(burst()))
+    stack("cassandra-stop", "1")
+    started = time.monotonic()
+    outcomes = [asyncio.run(burst()) for _ in range(3)]
+    elapsed = time.monotonic() - started
+    errors = [o for burst_outcomes in outcomes for o in burst_outcomes]
+    assert all(isinstance(o, MessageStoreUnavailable) for o in errors), errors[:3]
+    print(f"60 async statements failed in {elapsed:.1f}s with the node down")
+
+    stack("cassandra-start", "1")
+    wait_until(
+        lambda: all(isinstance(rows, list) for rows in asyncio.run(burst())),
+        timeout=60,
+        what="async statements answering again",
+    )

@@ -30,26 +30,37 @@ class RecordedTimers:
             callback()
 
 
-def test_one_wake_up_for_a_burst_and_every_start_runs_in_order() -> None:
+def test_with_nothing_in_flight_the_caller_sends_itself() -> None:
     sender, timers, ran = IoThreadSender(), RecordedTimers(), []
+    sender.send(lambda: ran.append("first"), timers)
+    assert ran == ["first"] and timers.pending == []
+    sender.finished()
+    sender.send(lambda: ran.append("after"), timers)  # idle again: direct again
+    assert ran == ["first", "after"] and timers.pending == []
+
+
+def test_while_busy_a_burst_waits_for_one_wake_up_and_runs_in_order() -> None:
+    sender, timers, ran = IoThreadSender(), RecordedTimers(), []
+    sender.send(lambda: ran.append("first"), timers)
     for index in range(5):
         sender.send(lambda index=index: ran.append(index), timers)
-    assert len(timers.pending) == 1 and ran == []
+    assert ran == ["first"] and len(timers.pending) == 1
     timers.fire()
-    assert ran == [0, 1, 2, 3, 4]
+    assert ran == ["first", 0, 1, 2, 3, 4]
 
 
 def test_a_completion_drains_first_and_the_timer_finds_nothing_left() -> None:
     sender, timers, ran = IoThreadSender(), RecordedTimers(), []
-    sender.send(lambda: ran.append("a"), timers)
-    sender.drain()  # what a completion callback does
-    assert ran == ["a"]
+    sender.send(lambda: ran.append("first"), timers)
+    sender.send(lambda: ran.append("queued"), timers)
+    sender.finished()  # "first" completed: the queue goes out on the I/O thread
+    assert ran == ["first", "queued"]
     timers.fire()
-    assert ran == ["a"]
-    sender.send(lambda: ran.append("b"), timers)  # a new burst wakes the thread again
-    assert len(timers.pending) == 1
+    assert ran == ["first", "queued"]
+    sender.send(lambda: ran.append("busy"), timers)  # "queued" is still in flight
+    assert ran == ["first", "queued"] and len(timers.pending) == 1
     timers.fire()
-    assert ran == ["a", "b"]
+    assert ran == ["first", "queued", "busy"]
 
 
 def _rows_table(cql: ScyllaClient) -> tuple[str, uuid.UUID]:
@@ -103,14 +114,17 @@ def _child_reads(client: ScyllaClient, done: multiprocessing.Queue) -> None:  # 
 
 def test_a_forked_child_sends_through_its_own_queue(cql: ScyllaClient) -> None:
     asyncio.run(cql.execute_aio("SELECT release_version FROM system.local"))
-    # The parent forks with a start queued and its wake-up not yet fired: the
-    # child must not wait for a timer of the parent's I/O thread.
-    cql._sender.send(lambda: None, lambda _delay, _callback: None)
+    # The parent forks with a statement in flight and one queued behind it: the
+    # child must not wait for completions or a timer of the parent's I/O thread.
+    never = RecordedTimers()
+    cql._sender.send(lambda: None, never)
+    cql._sender.send(lambda: None, never)
     context = multiprocessing.get_context("fork")
     done = context.Queue()
     child = context.Process(target=_child_reads, args=(cql, done))
     child.start()
-    cql._sender.drain()  # the parent's own queue, run as its timer would
+    cql._sender.finished()  # the parent's own two, completed as its I/O thread would
+    cql._sender.finished()
     try:
         version = done.get(timeout=30)
     finally:
