@@ -219,10 +219,12 @@ class Bench:
 
         return bare
 
-    def bare_sends(self, rows: Sequence[Any]) -> Callable[[slice], None]:
+    def bare_sends(
+        self, rows: Sequence[Any], statement: Any, params: list[tuple[Any, ...]]
+    ) -> Callable[[slice], None]:
         """The bare driver doing a send's whole work: the row and the channel's metadata.
 
-        One UNLOGGED batch per message (the INSERT above and a hand-written
+        One UNLOGGED batch per message (``bare_insert_params``' INSERT and a hand-written
         ``channel_metadata`` update) through ``execute_concurrent``: what
         ``ainsert_message`` writes, without the repository.
         """
@@ -230,7 +232,6 @@ class Bench:
 
         from messaging.scylla.snowflake import snowflake_to_unix_micros
 
-        statement, params = self.bare_insert_params(rows)
         touch = self.session.prepare(
             f"UPDATE {KEYSPACE}.channel_metadata USING TIMESTAMP ? SET"
             " active_buckets = active_buckets + ?, last_message_id = ?, last_message_at = ?,"

@@ -52,7 +52,8 @@ def async_inserts(bench: rb.Bench, rows: list[Any]) -> list[rb.Spent]:
     whole work (row and channel metadata in one batch), so the figure shows
     apart what the second write costs and what the repository itself adds.
     """
-    bare = bench.bare_inserts(*bench.bare_insert_params(rows))
+    statement, params = bench.bare_insert_params(rows)
+    bare = bench.bare_inserts(statement, params)
 
     def repo(part: slice) -> None:
         async def run() -> None:
@@ -66,7 +67,7 @@ def async_inserts(bench: rb.Bench, rows: list[Any]) -> list[rb.Spent]:
 
         asyncio.run(run())
 
-    return rb.interleaved([bare, bench.bare_sends(rows), repo], len(rows))
+    return rb.interleaved([bare, bench.bare_sends(rows, statement, params), repo], len(rows))
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,8 @@ def parse_snowflake(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         number = value
-    elif isinstance(value, str) and _SNOWFLAKE_TEXT.fullmatch(value.strip()):
-        number = int(value.strip())
+    elif isinstance(value, str) and _SNOWFLAKE_TEXT.fullmatch(text := value.strip()):
+        number = int(text)
     else:
         return None
     return number if MIN_SNOWFLAKE <= number <= MAX_SNOWFLAKE else None
