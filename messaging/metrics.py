@@ -28,6 +28,6 @@ FOLLOWER_FAILURES = Counter(
 )
 FOLLOWER_REPAIRS = Counter(
     "wellwon_follower_repairs",
-    "Rows the repair commands changed to bring a follower back in line with CQL, by kind.",
+    "What the repair commands did to bring a follower back in line with CQL, by kind.",
     ["kind"],
 )

@@ -93,5 +93,5 @@ def unread_rebuild_chat(*, chat_id: uuid.UUID) -> int:
     """Every participant's unread count from the ledger; returns how many were rewritten."""
     with chat_ledger(chat_id):
         rewritten = unread_rebuild(chat_id=chat_id)
-    FOLLOWER_REPAIRS.labels("unread_rewritten").inc(rewritten)
+    FOLLOWER_REPAIRS.labels("unread_recounted").inc(rewritten)
     return rewritten

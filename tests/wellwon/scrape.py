@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from prometheus_client import REGISTRY
 from prometheus_client.metrics_core import Metric
 from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
@@ -41,3 +42,8 @@ class Scrape:
             for key, value in sample.labels.items()
             if key != "le" and ID_LIKE.search(value)
         ]
+
+
+def current(name: str, **labels: str) -> float:
+    """A sample's value in this process's registry now (0 before its first increment)."""
+    return REGISTRY.get_sample_value(name, labels) or 0.0
