@@ -1,10 +1,11 @@
 """The real Django app under gunicorn, on stores of the benchmark's own.
 
-The server is the production set-up (``wellwon.wsgi`` under gunicorn,
-DEBUG=false, several workers, no ``--preload`` needed since the CQL session is
-created lazily in each worker) with ``benchmarks.settings`` (throttling off,
-the bare view mounted). Its stores are the local services with names of its
-own, created and migrated on first use: PostgreSQL database
+The server is the production set-up (``wellwon.wsgi`` under gunicorn with
+``wellwon.gunicorn_conf``, DEBUG=false, several workers, no ``--preload``
+needed since the CQL session is created lazily in each worker) with
+``benchmarks.settings`` (throttling off, the bare view mounted). Its stores
+are the local services with names of its own, created and migrated on first
+use: PostgreSQL database
 ``<POSTGRES_DB>_bench_http``, CQL keyspace ``bench_http``, Redis prefix
 ``bench_http``. Every run seeds a new chat, so runs never meet.
 
@@ -216,6 +217,8 @@ class Server:
             sys.executable,
             "-m",
             "gunicorn",
+            "--config",
+            "python:wellwon.gunicorn_conf",  # the production set-up: metrics of every worker
             "wellwon.wsgi:application",
             "--bind",
             f"127.0.0.1:{self.port}",

@@ -31,6 +31,7 @@ class ScyllaSettings:
     prepared_cache_size: int = 1000
     breaker_failure_threshold: int = 5
     breaker_reset_seconds: float = 5.0
+    metrics_enabled: bool = True  # METRICS_ENABLED: the project's switch for every series
 
     @classmethod
     def from_django(cls) -> ScyllaSettings:
@@ -63,4 +64,5 @@ class ScyllaSettings:
             breaker_reset_seconds=getattr(
                 settings, "SCYLLA_BREAKER_RESET_SECONDS", defaults.breaker_reset_seconds
             ),
+            metrics_enabled=getattr(settings, "METRICS_ENABLED", defaults.metrics_enabled),
         )

@@ -172,6 +172,19 @@ SCYLLA_REQUEST_TIMEOUT = env_float("SCYLLA_REQUEST_TIMEOUT", 5.0)
 # Health probes: each store must answer within this many seconds.
 HEALTH_CHECK_TIMEOUT = env_float("HEALTH_CHECK_TIMEOUT", 2.0)
 
+# Prometheus (GET /metrics). METRICS_ENABLED=false drops the request middleware and the CQL
+# latency series (what the benchmark compares against). PROMETHEUS_MULTIPROC_DIR is
+# prometheus-client's multiprocess mode, read by the library itself when it is imported:
+# every worker writes its values there and a scrape sums them. gunicorn with
+# ``-c python:wellwon.gunicorn_conf`` creates and empties it; unset: one process's values.
+METRICS_ENABLED = env_bool("METRICS_ENABLED", True)
+METRICS_MULTIPROC_DIR = env_optional("PROMETHEUS_MULTIPROC_DIR")
+if METRICS_MULTIPROC_DIR and not Path(METRICS_MULTIPROC_DIR).is_dir():
+    raise ConfigError(
+        f"PROMETHEUS_MULTIPROC_DIR={METRICS_MULTIPROC_DIR!r} is not a directory "
+        "(create it empty before the server starts, or serve with wellwon.gunicorn_conf)"
+    )
+
 # Telegram Bot API webhook: the secret_token given to setWebhook, echoed by Telegram in the
 # X-Telegram-Bot-Api-Secret-Token header. Unset: the webhook refuses every delivery (403).
 TELEGRAM_WEBHOOK_SECRET = env_optional("TELEGRAM_WEBHOOK_SECRET")

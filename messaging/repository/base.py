@@ -22,6 +22,7 @@ class RepositoryBase:
     def __init__(self, client: ScyllaClient | None = None) -> None:
         self.client = client or get_scylla_client()
         self._sql = Statements(self.client.keyspace)
+        self.client.name_statements(self._sql.names())
         self._runner = PlanRunner(self.client)
 
     def _select_message(self, channel_id: UUID, message_id: int) -> Query:

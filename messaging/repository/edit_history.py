@@ -43,6 +43,7 @@ class MessageEditHistoryRepo:
             f"SELECT edited_at, editor_id, content FROM {ks}.message_edits"
             " WHERE channel_id = ? AND message_id = ? LIMIT ?"
         )
+        self.client.name_statements({self._insert: "insert_edit", self._select: "select_edits"})
 
     def record_edit(
         self,

@@ -188,3 +188,7 @@ class Statements:
             " last_telegram_message_id = ?, last_update_id = ?, last_sync_at = ?, status = ?,"
             " last_error = ?, imported_count = ? WHERE channel_id = ?"
         )
+
+    def names(self) -> dict[str, str]:
+        """Each statement's text -> its attribute name, the name its latency series carries."""
+        return {text: name for name, text in vars(self).items()}

@@ -3,7 +3,9 @@
 While the cluster is unreachable every request would otherwise wait for the
 driver's timeouts; the breaker turns that into an immediate, clear failure after
 a few consecutive errors, and lets one trial request through after a cool-down
-so that service resumes by itself when the cluster comes back.
+so that service resumes by itself when the cluster comes back. Every state
+change is counted (``wellwon_cql_breaker_transitions_total``) and an open
+breaker shows in ``wellwon_cql_breaker_open``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import threading
 import time
 from enum import StrEnum
+
+from messaging.scylla.metrics import BREAKER_OPEN, BREAKER_TRANSITIONS
 
 
 class BreakerState(StrEnum):
@@ -51,7 +55,7 @@ class CircuitBreaker:
             if self._state is BreakerState.CLOSED:
                 return True
             if self._state is BreakerState.OPEN and self._cooled_down():
-                self._state = BreakerState.HALF_OPEN
+                self._enter(BreakerState.HALF_OPEN)
                 self._trial_in_flight = False
             if self._state is BreakerState.HALF_OPEN and not self._trial_in_flight:
                 self._trial_in_flight = True
@@ -64,15 +68,23 @@ class CircuitBreaker:
         with self._lock:
             self._failures = 0
             self._trial_in_flight = False
-            self._state = BreakerState.CLOSED
+            self._enter(BreakerState.CLOSED)
 
     def record_failure(self) -> None:
         with self._lock:
             self._failures += 1
             self._trial_in_flight = False
             if self._state is BreakerState.HALF_OPEN or self._failures >= self._failure_threshold:
-                self._state = BreakerState.OPEN
+                self._enter(BreakerState.OPEN)
                 self._opened_at = time.monotonic()
+
+    def _enter(self, state: BreakerState) -> None:
+        """Moves to ``state`` (under the lock), counting real changes only."""
+        if state is self._state:
+            return
+        self._state = state
+        BREAKER_TRANSITIONS.labels(state.value).inc()
+        BREAKER_OPEN.set(1 if state is BreakerState.OPEN else 0)
 
     def _cooled_down(self) -> bool:
         return time.monotonic() - self._opened_at >= self._reset_seconds

@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from cassandra import (
@@ -55,7 +55,7 @@ from messaging.conf import ScyllaSettings
 from messaging.scylla.breaker import CircuitBreaker
 from messaging.scylla.errors import MessageStoreDisabled, MessageStoreUnavailable
 from messaging.scylla.handoff import IoThreadSender
-from messaging.scylla.metrics import ScyllaMetrics
+from messaging.scylla.metrics import CQL_PREPARED_STATEMENTS, ScyllaMetrics, consistency_name
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +78,10 @@ AVAILABILITY_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 Params = Sequence[Any] | dict[str, Any] | None
+# Series names of the client's own calls, beside the repository's statement names.
+CONNECT = "connect"
+PREPARE = "prepare"
+NO_CONSISTENCY = "none"
 
 
 class ScyllaClient:
@@ -86,7 +90,8 @@ class ScyllaClient:
     def __init__(self, config: ScyllaSettings) -> None:
         self.config = config
         self.keyspace = config.keyspace
-        self.metrics = ScyllaMetrics()
+        self.metrics = ScyllaMetrics(enabled=config.metrics_enabled)
+        self._consistency = {False: config.read_consistency, True: config.write_consistency}
         self.breaker = CircuitBreaker(
             failure_threshold=config.breaker_failure_threshold,
             reset_seconds=config.breaker_reset_seconds,
@@ -138,7 +143,7 @@ class ScyllaClient:
         except AVAILABILITY_ERRORS as exc:
             cluster.shutdown()
             self.breaker.record_failure()
-            self.metrics.record(time.perf_counter() - started, error=True)
+            self.metrics.record(CONNECT, NO_CONSISTENCY, time.perf_counter() - started, exc)
             raise MessageStoreUnavailable(
                 f"The message store is unreachable at {', '.join(config.contact_points)}:"
                 f"{config.port}: {exc}"
@@ -195,7 +200,7 @@ class ScyllaClient:
                 return
             profile = self._profile(self.config.read_consistency, named_tuple_factory)
             cluster = self._new_cluster({EXEC_PROFILE_DEFAULT: profile})
-            session = self._guarded(cluster.connect)
+            session = self._guarded(cluster.connect, CONNECT, NO_CONSISTENCY)
             self._cqlengine_cluster = cluster
             with contextlib.suppress(CQLEngineException):
                 cqlengine_connection.unregister_connection("default")
@@ -213,7 +218,6 @@ class ScyllaClient:
             self._session = None
             self._prepared = OrderedDict()
             self._sender = IoThreadSender()
-            self.metrics = ScyllaMetrics()
 
     def shutdown(self) -> None:
         with self._lock:
@@ -228,6 +232,11 @@ class ScyllaClient:
             self._prepared.clear()
 
     # ------------------------------------------------------------ statements
+    def name_statements(self, names: Mapping[str, str]) -> None:
+        """Names query texts (``{cql: name}``) for the latency series; unnamed ones are
+        ``other``."""
+        self.metrics.name_statements(names)
+
     def prepare(self, cql: str) -> PreparedStatement:
         """A prepared statement for ``cql``, prepared once and kept in an LRU."""
         cache = self._prepared
@@ -236,12 +245,14 @@ class ScyllaClient:
             with contextlib.suppress(KeyError):  # evicted by another thread meanwhile
                 cache.move_to_end(cql)
             return statement
-        statement = self._guarded(lambda: self.session.prepare(cql))
+        statement = self._guarded(lambda: self.session.prepare(cql), PREPARE, NO_CONSISTENCY)
+        self.metrics.name_prepared(statement)
         with self._lock:
             cache[cql] = statement
             cache.move_to_end(cql)
             while len(cache) > self.config.prepared_cache_size:
                 cache.popitem(last=False)
+            CQL_PREPARED_STATEMENTS.set(len(cache))
         return statement
 
     @property
@@ -261,7 +272,11 @@ class ScyllaClient:
         kwargs: dict[str, Any] = {"execution_profile": _profile(write, tuples)}
         if timeout is not None:
             kwargs["timeout"] = timeout
-        return self._guarded(lambda: self.session.execute(statement, params, **kwargs))
+        return self._guarded(
+            lambda: self.session.execute(statement, params, **kwargs),
+            self.metrics.statement_name(statement),
+            self._consistency_of(statement, write),
+        )
 
     def execute_async(
         self,
@@ -330,18 +345,24 @@ class ScyllaClient:
         write: bool,
         tuples: bool,
     ) -> ResponseFuture:
+        labels = (self.metrics.statement_name(statement), self._consistency_of(statement, write))
         started = time.perf_counter()
         future = session.execute_async(statement, params, execution_profile=_profile(write, tuples))
         future.add_callbacks(
             callback=self._on_async_success,
-            callback_args=(started,),
+            callback_args=(started, labels),
             errback=self._on_async_error,
-            errback_args=(started,),
+            errback_args=(started, labels),
         )
         return future
 
     # ------------------------------------------------------------ internals
-    def _guarded(self, call: Callable[[], Any]) -> Any:
+    def _consistency_of(self, statement: object, write: bool) -> str:
+        """The statement's own consistency level if it has one, else its profile's."""
+        level = getattr(statement, "consistency_level", None)
+        return consistency_name(level, self._consistency[write])
+
+    def _guarded(self, call: Callable[[], Any], name: str, consistency: str) -> Any:
         if not self.breaker.allow():
             raise self._open_error()
         started = time.perf_counter()
@@ -349,28 +370,26 @@ class ScyllaClient:
             result = call()
         except AVAILABILITY_ERRORS as exc:
             self.breaker.record_failure()
-            self.metrics.record(time.perf_counter() - started, error=True)
+            self.metrics.record(name, consistency, time.perf_counter() - started, exc)
             raise self.translate_error(exc) from exc
-        except MessageStoreUnavailable:
-            self.metrics.record(time.perf_counter() - started, error=True)
-            raise
-        except Exception:
+        except Exception as exc:
             # A bad statement is our bug, not an outage: it does not open the breaker.
-            self.breaker.record_success()
-            self.metrics.record(time.perf_counter() - started, error=True)
+            if not isinstance(exc, MessageStoreUnavailable):
+                self.breaker.record_success()
+            self.metrics.record(name, consistency, time.perf_counter() - started, exc)
             raise
         self.breaker.record_success()
-        self.metrics.record(time.perf_counter() - started, error=False)
+        self.metrics.record(name, consistency, time.perf_counter() - started)
         return result
 
-    def _on_async_success(self, _rows: Any, started: float) -> None:
+    def _on_async_success(self, _rows: Any, started: float, labels: tuple[str, str]) -> None:
         self.breaker.record_success()
-        self.metrics.record(time.perf_counter() - started, error=False)
+        self.metrics.record(*labels, time.perf_counter() - started)
 
-    def _on_async_error(self, exc: BaseException, started: float) -> None:
+    def _on_async_error(self, exc: BaseException, started: float, labels: tuple[str, str]) -> None:
         if isinstance(exc, AVAILABILITY_ERRORS):
             self.breaker.record_failure()
-        self.metrics.record(time.perf_counter() - started, error=True)
+        self.metrics.record(*labels, time.perf_counter() - started, exc)
 
     def translate_error(self, exc: BaseException) -> BaseException:
         """The error to raise for a failed statement: outages become MessageStoreUnavailable."""

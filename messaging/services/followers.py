@@ -16,6 +16,7 @@ import uuid
 from django.db import DatabaseError
 from django.utils import timezone
 
+from messaging.metrics import FOLLOWER_FAILURES
 from messaging.models import Chat, Participant
 from messaging.repository.data import StoredMessage
 from messaging.repository.errors import MessageRepositoryError
@@ -42,6 +43,7 @@ REPAIR_HINT = "repair: manage.py reindex_search --chat %s && manage.py rebuild_u
 
 
 def _ledger_failed(action: str, chat_id: uuid.UUID, message_id: int, exc: Exception) -> None:
+    FOLLOWER_FAILURES.labels("ledger").inc()
     logger.error(
         "ledger follower failed after %s of message %s in chat %s (%s); " + REPAIR_HINT,
         action,
@@ -105,6 +107,7 @@ def after_delete(*, chat_id: uuid.UUID, message_id: int) -> None:
     try:
         message_repo().unpin_message(chat_id, message_id)
     except (MessageStoreError, MessageRepositoryError) as exc:
+        FOLLOWER_FAILURES.labels("unpin").inc()
         logger.error("could not unpin deleted message %s in chat %s: %s", message_id, chat_id, exc)
 
 
@@ -113,6 +116,7 @@ def mirror_read_position(*, chat_id: uuid.UUID, user_id: int, message_id: int) -
     try:
         message_repo().set_read_position(chat_id, user_id, message_id)
     except (MessageStoreError, MessageRepositoryError) as exc:
+        FOLLOWER_FAILURES.labels("read_position").inc()
         logger.warning("read position of %s in chat %s not mirrored: %s", user_id, chat_id, exc)
 
 
@@ -125,4 +129,5 @@ def mirror_chat_metadata(*, chat: Chat) -> None:
     except MessageStoreDisabled:
         return
     except (MessageStoreError, MessageRepositoryError) as exc:
+        FOLLOWER_FAILURES.labels("chat_metadata").inc()
         logger.warning("name and type of chat %s not mirrored to CQL: %s", chat.pk, exc)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from messaging.metrics import FOLLOWER_REPAIRS
 from messaging.models import SearchEntry
 from messaging.repository.data import StoredMessage
 from messaging.selectors.counters import chat_message_counter
@@ -60,6 +61,8 @@ def search_reindex_chat(*, chat_id: uuid.UUID) -> ReindexReport:
             stale = stale.filter(message_id__lt=before)
         report.removed += stale.delete()[0]
     chat_message_counter.delete_many([chat_id])
+    for kind in ("added", "updated", "removed"):
+        FOLLOWER_REPAIRS.labels(f"search_{kind}").inc(getattr(report, kind))
     return report
 
 
@@ -89,4 +92,6 @@ def _reconcile(chat_id: uuid.UUID, page: list[StoredMessage], report: ReindexRep
 def unread_rebuild_chat(*, chat_id: uuid.UUID) -> int:
     """Every participant's unread count from the ledger; returns how many were rewritten."""
     with chat_ledger(chat_id):
-        return unread_rebuild(chat_id=chat_id)
+        rewritten = unread_rebuild(chat_id=chat_id)
+    FOLLOWER_REPAIRS.labels("unread_recounted").inc(rewritten)
+    return rewritten

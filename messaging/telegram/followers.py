@@ -21,6 +21,7 @@ from django.contrib.postgres.search import SearchVector
 from django.db import DatabaseError
 from django.db.models import F
 
+from messaging.metrics import FOLLOWER_FAILURES
 from messaging.models import Participant, SearchEntry
 from messaging.repository import StoredMessage
 from messaging.selectors.counters import chat_message_counter
@@ -67,6 +68,7 @@ def index_messages(chat_id: uuid.UUID, messages: Sequence[StoredMessage]) -> int
             )
             _unread_after_add_many(chat_id, added)
     except DatabaseError as exc:
+        FOLLOWER_FAILURES.labels("ledger").inc()
         logger.error(
             "indexing %d imported messages of chat %s failed (%s); " + REPAIR_HINT,
             len(live),

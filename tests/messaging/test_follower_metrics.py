@@ -1,0 +1,43 @@
+"""Follower failures and repairs are counted where an operator's scrape sees them.
+
+The failure is real (another PostgreSQL session holds the chat's ledger lock,
+as in ``test_services_repair``), and so is the repair that follows.
+"""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from messaging.scylla import ScyllaClient
+from tests.messaging.api_support import create_chat, ledger_held_elsewhere, make_user, post_message
+from tests.wellwon.scrape import current
+
+FAILURES = "wellwon_follower_failures_total"
+REPAIRS = "wellwon_follower_repairs_total"
+
+
+@pytest.fixture(autouse=True)
+def _stores(cql: ScyllaClient, db: Any) -> None:
+    """Real CQL (test keyspace) and PostgreSQL for every test here."""
+
+
+@override_settings(MESSAGING_LEDGER_LOCK_TIMEOUT=0.2)
+def test_a_failed_ledger_follower_and_its_repair_are_counted() -> None:
+    alice, bob = make_user("alice"), make_user("bob")
+    chat_id = create_chat(alice, bob)["id"]
+    failed = current(FAILURES, follower="ledger")
+    added = current(REPAIRS, kind="search_added")
+    recounted = current(REPAIRS, kind="unread_recounted")
+    with ledger_held_elsewhere(chat_id):
+        post_message(alice, chat_id, "during the outage")
+    assert current(FAILURES, follower="ledger") - failed == 1
+
+    call_command("reindex_search", chat=[chat_id], stdout=StringIO())
+    call_command("rebuild_unread", chat=[chat_id], stdout=StringIO())
+    assert current(REPAIRS, kind="search_added") - added == 1
+    assert current(REPAIRS, kind="unread_recounted") - recounted == 2  # both participants
