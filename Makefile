@@ -22,12 +22,15 @@ $(VENV)/.installed: pyproject.toml
 services: venv
 	services/stack up
 
+# Development values, set explicitly: the settings are production's unless told otherwise.
+DEV_ENV := DEBUG=true
+
 run: services
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py scylla_migrate
-	$(BIN)/python manage.py seed_demo
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py scylla_migrate
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	@echo "[make] http://$(HOST):$(PORT)/api/ (browsable API), /admin/ — demo login: demo / demo-password"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The 3-node phase runs on these loopback addresses (RF 3, its own test keyspace).
 CLUSTER_ADDRS ?= 127.0.0.1 127.0.0.2 127.0.0.3

@@ -18,6 +18,11 @@ any of these names (durations in seconds):
 ``PRESENCE_MEMBERSHIP_CHECK`` ("messaging.selectors.user_is_participant")
     Dotted path to ``(user, chat_id: UUID) -> bool``; imported on use, so the
     two apps do not import each other at start-up.
+``PRESENCE_VISIBILITY_CHECK`` ("messaging.selectors.users_sharing_a_chat")
+    Dotted path to ``(user, user_ids) -> set[int]``: which of ``user_ids`` the
+    caller may see the presence of. The others read as offline, never seen,
+    exactly like ids that belong to nobody, so presence does not tell who
+    exists or who is online to strangers.
 ``PRESENCE_COUNTER_TTL`` (600)
     How long a cached counter lives before it is rebuilt from its durable
     source: the bound on staleness after an increment lost to an outage.
@@ -29,7 +34,7 @@ any of these names (durations in seconds):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 from uuid import UUID
@@ -39,6 +44,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 MembershipCheck = Callable[[Any, UUID], bool]
+VisibilityCheck = Callable[[Any, Sequence[int]], set[int]]
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,7 @@ class PresenceSettings:
     last_seen_ttl: float = 30 * 24 * 3600.0
     max_users: int = 100
     membership_check: str = "messaging.selectors.user_is_participant"
+    visibility_check: str = "messaging.selectors.users_sharing_a_chat"
     counter_ttl: float = 600.0
     counter_rebuild_timeout: float = 10.0
     worker_lease_ttl: float = 30.0
@@ -75,10 +82,19 @@ def presence_settings() -> PresenceSettings:
     return PresenceSettings.from_django()
 
 
-def membership_check() -> MembershipCheck:
-    path = presence_settings().membership_check
+def _hook(name: str) -> Any:
+    path = getattr(presence_settings(), name)
     try:
-        check: MembershipCheck = import_string(path)
+        return import_string(path)
     except ImportError as exc:
-        raise ImproperlyConfigured(f"PRESENCE_MEMBERSHIP_CHECK={path!r}: {exc}") from exc
+        raise ImproperlyConfigured(f"PRESENCE_{name.upper()}={path!r}: {exc}") from exc
+
+
+def membership_check() -> MembershipCheck:
+    check: MembershipCheck = _hook("membership_check")
+    return check
+
+
+def visibility_check() -> VisibilityCheck:
+    check: VisibilityCheck = _hook("visibility_check")
     return check

@@ -3,8 +3,15 @@
 Tests use the same real servers as development (PostgreSQL, Redis, Cassandra
 from ``services/stack up``) but their own database, keyspace and Redis key
 prefix, so a test run never touches development data. WELLWON_TEST_SUFFIX
-separates two runs on one machine.
+separates two runs on one machine. Tests run with the development values
+(DEBUG=true unless the environment says otherwise, so the development
+defaults apply), as ``make run`` does; production's are checked in
+subprocesses (tests/security/test_production_settings.py).
 """
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
 
 from wellwon.settings import *  # noqa: F403
 from wellwon.settings import _TEST_SUFFIX, CACHES, SCYLLA_KEYSPACE

@@ -1,8 +1,9 @@
 """Django settings for WellWon, read entirely from environment variables.
 
-Every variable has a development default that works with ``services/stack up``;
-``.env.example`` lists them all. Production sets DEBUG=false, which makes
-SECRET_KEY mandatory.
+Safe by default: DEBUG is off unless DEBUG=true, and with it off SECRET_KEY and
+POSTGRES_PASSWORD (or DATABASE_URL) have no defaults. Development (``make run``,
+the test settings) sets DEBUG=true, and then every variable has a default that
+works with ``services/stack up``; ``.env.example`` lists them all.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from wellwon.env import (
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 _DEV_SECRET = "dev-only-insecure-secret-key-change-me-0123456789abcdefghij"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if DEBUG else None)
 if not DEBUG and SECRET_KEY == _DEV_SECRET:
@@ -101,7 +102,8 @@ def _database() -> dict[str, object]:
             "ENGINE": "django.db.backends.postgresql",
             "NAME": env_str("POSTGRES_DB", "wellwon"),
             "USER": env_str("POSTGRES_USER", "wellwon"),
-            "PASSWORD": env_str("POSTGRES_PASSWORD", "wellwon"),
+            # The development account's password is no default for production.
+            "PASSWORD": env_str("POSTGRES_PASSWORD", "wellwon" if DEBUG else None),
             "HOST": env_str("POSTGRES_HOST", "127.0.0.1"),
             "PORT": env_int("POSTGRES_PORT", 5432, minimum=1, maximum=65535),
             "CONN_MAX_AGE": 60,

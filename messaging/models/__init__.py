@@ -7,7 +7,13 @@ full-text search index and the idempotency keys of message posts. A chat's
 UUID is the CQL ``channel_id``: that id is the one seam between the stores.
 """
 
-from messaging.models.chats import Chat, ChatType, Participant, ParticipantRole
+from messaging.models.chats import (
+    Chat,
+    ChatType,
+    Participant,
+    ParticipantRole,
+    direct_pair_key,
+)
 from messaging.models.idempotency import IdempotencyKey
 from messaging.models.search import SearchEntry
 from messaging.models.templates import MessageTemplate
@@ -20,4 +26,5 @@ __all__ = [
     "Participant",
     "ParticipantRole",
     "SearchEntry",
+    "direct_pair_key",
 ]

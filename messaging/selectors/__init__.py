@@ -1,7 +1,8 @@
 """Reads (HackSoft "selectors"): plain typed functions, no writes.
 
-``user_is_participant`` is imported from here by the presence app to guard
-its chat-scoped endpoints (typing), so its path is part of the app's interface.
+``user_is_participant`` and ``users_sharing_a_chat`` are imported from here by the
+presence app (typing is chat-scoped; presence is shown to people who share a
+chat), so their paths are part of the app's interface.
 """
 
 from messaging.selectors.chats import (
@@ -11,6 +12,7 @@ from messaging.selectors.chats import (
     participant_get,
     participants_of_chat,
     user_is_participant,
+    users_sharing_a_chat,
 )
 from messaging.selectors.templates import template_get, templates_visible_to
 from messaging.selectors.users import UserProfile, user_profiles
@@ -26,4 +28,5 @@ __all__ = [
     "templates_visible_to",
     "user_is_participant",
     "user_profiles",
+    "users_sharing_a_chat",
 ]
