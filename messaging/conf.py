@@ -26,6 +26,10 @@ class ScyllaSettings:
     )
     write_consistency: str = "LOCAL_QUORUM"
     read_consistency: str = "LOCAL_ONE"
+    # Reads that decide a write (edit, reaction, pin, read mark, reply target,
+    # Idempotency-Key retry): with writes at LOCAL_QUORUM they see every
+    # acknowledged write even while one replica missed it.
+    fresh_read_consistency: str = "LOCAL_QUORUM"
     connect_timeout: float = 3.0
     request_timeout: float = 5.0
     prepared_cache_size: int = 1000
@@ -52,6 +56,9 @@ class ScyllaSettings:
             ),
             read_consistency=getattr(
                 settings, "SCYLLA_READ_CONSISTENCY", defaults.read_consistency
+            ),
+            fresh_read_consistency=getattr(
+                settings, "SCYLLA_FRESH_READ_CONSISTENCY", defaults.fresh_read_consistency
             ),
             connect_timeout=getattr(settings, "SCYLLA_CONNECT_TIMEOUT", defaults.connect_timeout),
             request_timeout=getattr(settings, "SCYLLA_REQUEST_TIMEOUT", defaults.request_timeout),

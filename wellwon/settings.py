@@ -141,8 +141,16 @@ CACHES = {
             "SOCKET_TIMEOUT": env_float("REDIS_TIMEOUT", 0.5),
         },
         "KEY_PREFIX": env_str("REDIS_KEY_PREFIX", "wellwon"),
-    }
+    },
+    # Where DRF's throttles count while Redis is down (wellwon.throttling).
+    "throttle-fallback": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "throttle-fallback",
+    },
 }
+# Lifetime of a Snowflake worker-id lease (presence.leases): sends go on for up to
+# this long into a Redis outage, then answer 503 until Redis is back.
+PRESENCE_WORKER_LEASE_TTL = env_float("PRESENCE_WORKER_LEASE_TTL", 30.0)
 
 
 # CQL message store (the seed's names).
@@ -167,6 +175,9 @@ SCYLLA_REPLICATION = env_parsed(
 _CONSISTENCY = ("ONE", "TWO", "THREE", "QUORUM", "ALL", "LOCAL_QUORUM", "EACH_QUORUM", "LOCAL_ONE")
 SCYLLA_WRITE_CONSISTENCY = env_choice("SCYLLA_WRITE_CONSISTENCY", "LOCAL_QUORUM", _CONSISTENCY)
 SCYLLA_READ_CONSISTENCY = env_choice("SCYLLA_READ_CONSISTENCY", "LOCAL_ONE", _CONSISTENCY)
+SCYLLA_FRESH_READ_CONSISTENCY = env_choice(
+    "SCYLLA_FRESH_READ_CONSISTENCY", "LOCAL_QUORUM", _CONSISTENCY
+)
 SCYLLA_CONNECT_TIMEOUT = env_float("SCYLLA_CONNECT_TIMEOUT", 3.0)
 SCYLLA_REQUEST_TIMEOUT = env_float("SCYLLA_REQUEST_TIMEOUT", 5.0)
 
@@ -217,8 +228,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "wellwon.throttling.AnonRateThrottle",
+        "wellwon.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("THROTTLE_ANON", "60/min"),

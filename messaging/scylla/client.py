@@ -66,6 +66,10 @@ WRITE_PROFILE = "write"
 # result and a namedtuple per row, only to be thrown away.
 READ_TUPLES_PROFILE = "read_tuples"
 WRITE_TUPLES_PROFILE = "write_tuples"
+# Reads whose answer decides a write (read-modify-write, retries): at the fresh
+# read consistency, so they see what was acknowledged (read-your-writes).
+FRESH_READ_PROFILE = "fresh_read"
+FRESH_READ_TUPLES_PROFILE = "fresh_read_tuples"
 
 # Errors that mean "the cluster cannot serve this now", as opposed to a bad statement.
 AVAILABILITY_ERRORS: tuple[type[BaseException], ...] = (
@@ -135,6 +139,8 @@ class ScyllaClient:
             WRITE_PROFILE: self._profile(config.write_consistency, named_tuple_factory),
             READ_TUPLES_PROFILE: self._profile(config.read_consistency, tuple_factory),
             WRITE_TUPLES_PROFILE: self._profile(config.write_consistency, tuple_factory),
+            FRESH_READ_PROFILE: self._profile(config.fresh_read_consistency, named_tuple_factory),
+            FRESH_READ_TUPLES_PROFILE: self._profile(config.fresh_read_consistency, tuple_factory),
         }
         cluster = self._new_cluster(profiles)
         started = time.perf_counter()
@@ -267,9 +273,11 @@ class ScyllaClient:
         write: bool = False,
         timeout: float | None = None,
         tuples: bool = False,
+        fresh: bool = False,
     ) -> ResultSet:
-        """Runs a statement; ``write`` picks the write consistency, ``tuples`` plain-tuple rows."""
-        kwargs: dict[str, Any] = {"execution_profile": _profile(write, tuples)}
+        """Runs a statement; ``write`` picks the write consistency, ``fresh`` the fresh
+        read consistency, ``tuples`` plain-tuple rows."""
+        kwargs: dict[str, Any] = {"execution_profile": _profile(write, tuples, fresh)}
         if timeout is not None:
             kwargs["timeout"] = timeout
         return self._guarded(
@@ -285,11 +293,12 @@ class ScyllaClient:
         *,
         write: bool = False,
         tuples: bool = False,
+        fresh: bool = False,
     ) -> ResponseFuture:
         """Starts a statement; metrics and the breaker are updated when it completes."""
         if not self.breaker.allow():
             raise self._open_error()
-        return self._start(self.session, statement, params, write, tuples)
+        return self._start(self.session, statement, params, _profile(write, tuples, fresh))
 
     async def execute_aio(
         self,
@@ -298,6 +307,7 @@ class ScyllaClient:
         *,
         write: bool = False,
         tuples: bool = False,
+        fresh: bool = False,
     ) -> list[Any]:
         """Awaits a statement sent by the driver's own I/O thread (see ``handoff``).
 
@@ -328,7 +338,7 @@ class ScyllaClient:
 
         def start() -> None:
             try:
-                future = self._start(session, statement, params, write, tuples)
+                future = self._start(session, statement, params, _profile(write, tuples, fresh))
             except Exception as exc:  # the session closed meanwhile: this call fails
                 failed(exc)
                 return
@@ -342,12 +352,11 @@ class ScyllaClient:
         session: Session,
         statement: str | Statement | PreparedStatement,
         params: Params,
-        write: bool,
-        tuples: bool,
+        profile: object,
     ) -> ResponseFuture:
         labels = (self.metrics.statement_name(statement), self._consistency_of(statement, write))
         started = time.perf_counter()
-        future = session.execute_async(statement, params, execution_profile=_profile(write, tuples))
+        future = session.execute_async(statement, params, execution_profile=profile)
         future.add_callbacks(
             callback=self._on_async_success,
             callback_args=(started, labels),
@@ -404,7 +413,9 @@ class ScyllaClient:
         )
 
 
-def _profile(write: bool, tuples: bool) -> object:
+def _profile(write: bool, tuples: bool, fresh: bool = False) -> object:
+    if fresh and not write:
+        return FRESH_READ_TUPLES_PROFILE if tuples else FRESH_READ_PROFILE
     if tuples:
         return WRITE_TUPLES_PROFILE if write else READ_TUPLES_PROFILE
     return WRITE_PROFILE if write else READ_PROFILE

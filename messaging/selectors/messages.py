@@ -137,16 +137,19 @@ def message_page(
     )
 
 
-def stored_message(*, chat_id: uuid.UUID, message_id: int) -> StoredMessage:
-    """The message (deleted ones included) or ``MessageNotFoundInChat``."""
-    found = message_repo().get_message(chat_id, message_id)
+def stored_message(*, chat_id: uuid.UUID, message_id: int, fresh: bool = False) -> StoredMessage:
+    """The message (deleted ones included) or ``MessageNotFoundInChat``.
+
+    ``fresh`` for a use case that writes what it decides from it (read-your-writes).
+    """
+    found = message_repo().get_message(chat_id, message_id, fresh=fresh)
     if found is None:
         raise MessageNotFoundInChat()
     return found
 
 
-def message_get(*, participant: Participant, message_id: int) -> MessageView:
-    stored = stored_message(chat_id=participant.chat_id, message_id=message_id)
+def message_get(*, participant: Participant, message_id: int, fresh: bool = False) -> MessageView:
+    stored = stored_message(chat_id=participant.chat_id, message_id=message_id, fresh=fresh)
     return messages_hydrate(
         chat_id=participant.chat_id, messages=[stored], viewer_id=participant.user_id
     )[0]

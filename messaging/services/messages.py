@@ -95,7 +95,7 @@ def message_send(
             template_values=template_values,
         )
         message_id, replay = _claim_key(participant, idempotency_key, fingerprint)
-        earlier = message_repo().get_message(chat_id, message_id) if replay else None
+        earlier = message_repo().get_message(chat_id, message_id, fresh=True) if replay else None
         if earlier is not None:
             if not earlier.is_deleted:
                 after_send(message=earlier, sender=participant)  # finish what it began
@@ -126,7 +126,7 @@ def _render_template(participant: Participant, template_id: int, values: dict[st
 
 
 def _check_reply_target(participant: Participant, reply_to_id: int) -> None:
-    target = message_repo().get_message(participant.chat_id, reply_to_id)
+    target = message_repo().get_message(participant.chat_id, reply_to_id, fresh=True)
     if target is None or target.is_deleted:
         raise InvalidInput("reply_to", "No such message in this chat.")
 
@@ -134,7 +134,7 @@ def _check_reply_target(participant: Participant, reply_to_id: int) -> None:
 def message_edit(*, participant: Participant, message_id: int, content: str) -> StoredMessage:
     """New text by the sender; the replaced text goes to the edit history first."""
     chat_id = participant.chat_id
-    current = stored_message(chat_id=chat_id, message_id=message_id)
+    current = stored_message(chat_id=chat_id, message_id=message_id, fresh=True)
     if current.is_deleted:
         raise MessageNotFoundInChat("This message was deleted.")
     if current.sender_id != participant.user_id:
@@ -159,7 +159,7 @@ def message_edit(*, participant: Participant, message_id: int, content: str) -> 
 def message_delete(*, participant: Participant, message_id: int) -> None:
     """Soft delete by the sender or a chat owner/admin; deleting twice is a no-op."""
     chat_id = participant.chat_id
-    current = stored_message(chat_id=chat_id, message_id=message_id)
+    current = stored_message(chat_id=chat_id, message_id=message_id, fresh=True)
     if current.sender_id != participant.user_id and not participant.can_manage:
         raise NotPermitted("Only the sender or the chat's owner and admins can delete it.")
     if current.is_deleted:

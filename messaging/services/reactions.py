@@ -18,7 +18,8 @@ def reaction_add(*, participant: Participant, message_id: int, emoji: str) -> bo
 
 def reaction_remove(*, participant: Participant, message_id: int, emoji: str) -> bool:
     """Takes my reaction back; False if I had none (still a success: nothing to undo)."""
-    stored_message(chat_id=participant.chat_id, message_id=message_id)  # 404 for other chats
+    # 404 for other chats
+    stored_message(chat_id=participant.chat_id, message_id=message_id, fresh=True)
     return message_repo().remove_reaction(
         participant.chat_id, message_id, participant.user_id, emoji
     )

@@ -17,7 +17,7 @@ def mark_read(*, participant: Participant, message_id: int) -> Participant:
     have seen it before it was deleted). PostgreSQL holds the authoritative
     position (unread counts derive from it); CQL gets a copy.
     """
-    if message_repo().get_message(participant.chat_id, message_id) is None:
+    if message_repo().get_message(participant.chat_id, message_id, fresh=True) is None:
         raise InvalidInput("message_id", "No such message in this chat.")
     with chat_ledger(participant.chat_id):
         read_position_advance(participant=participant, message_id=message_id)
