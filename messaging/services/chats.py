@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from messaging import events
 from messaging.models import Chat, ChatType, Participant, ParticipantRole, SearchEntry
 from messaging.services.errors import InvalidInput, NotPermitted, ParticipantNotFound
 from messaging.services.followers import mirror_chat_metadata
@@ -40,6 +41,7 @@ def chat_create(*, creator: Any, name: str, type: str, participant_ids: Sequence
             + [Participant(chat=chat, user_id=uid, role=ParticipantRole.MEMBER) for uid in others]
         )
     mirror_chat_metadata(chat=chat)
+    events.chat_joined(chat.pk, users=[creator.pk, *others])
     return chat
 
 
@@ -62,6 +64,7 @@ def chat_update(
     chat.save(update_fields=fields)
     if name is not None:
         mirror_chat_metadata(chat=chat)
+    events.chat_updated(chat)
     return chat
 
 
@@ -77,6 +80,7 @@ def participant_set_muted(*, participant: Participant, muted: bool) -> Participa
     if participant.muted != muted:
         participant.muted = muted
         participant.save(update_fields=["muted"])
+        events.chat_updated(participant.chat, users=[participant.user_id])
     return participant
 
 
@@ -98,11 +102,13 @@ def participant_add(
     newest = SearchEntry.objects.filter(chat=chat).aggregate(m=Max("message_id"))["m"]
     try:
         with transaction.atomic():
-            return Participant.objects.create(
+            added = Participant.objects.create(
                 chat=chat, user_id=user_id, role=role, last_read_message_id=newest
             )
     except IntegrityError:
         raise InvalidInput("user", "This user is already a participant.") from None
+    events.chat_joined(chat.pk, users=[user_id])
+    return added
 
 
 def participant_remove(*, actor: Participant, user_id: int) -> None:
@@ -115,6 +121,7 @@ def participant_remove(*, actor: Participant, user_id: int) -> None:
         if actor.role == ParticipantRole.OWNER:
             raise InvalidInput("user", "The owner cannot leave; archive the chat instead.")
         actor.delete()
+        events.chat_left(chat.pk, user_id=user_id)
         return
     if not actor.can_manage:
         raise NotPermitted("Only the chat's owner or admins can remove participants.")
@@ -126,3 +133,4 @@ def participant_remove(*, actor: Participant, user_id: int) -> None:
     if target.role == ParticipantRole.OWNER:
         raise InvalidInput("user", "The owner cannot be removed.")
     target.delete()
+    events.chat_left(chat.pk, user_id=user_id)
