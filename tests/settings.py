@@ -23,3 +23,4 @@ CACHES["default"]["KEY_PREFIX"] = f"wellwon_test{_suffix}"
 SCYLLA_BREAKER_RESET_SECONDS = 1.0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405
+CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"wellwon_test{_suffix}:gateway:"  # noqa: F405

@@ -152,6 +152,18 @@ CACHES = {
 # this long into a Redis outage, then answer 503 until Redis is back.
 PRESENCE_WORKER_LEASE_TTL = env_float("PRESENCE_WORKER_LEASE_TTL", 30.0)
 
+# The gateway's channel layer: Redis pub/sub, one subscription per chat per server process.
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{CACHES['default']['KEY_PREFIX']}:gateway:"},
+    }
+}
+GATEWAY_HEARTBEAT_INTERVAL = env_float("GATEWAY_HEARTBEAT_INTERVAL", 30.0)
+GATEWAY_IDENTIFY_TIMEOUT = env_float("GATEWAY_IDENTIFY_TIMEOUT", 10.0)
+GATEWAY_MAX_CONNECTIONS_PER_USER = env_int("GATEWAY_MAX_CONNECTIONS_PER_USER", 10, minimum=1)
+GATEWAY_MAX_BACKLOG = env_int("GATEWAY_MAX_BACKLOG", 1000, minimum=1)
+
 
 # CQL message store (the seed's names).
 def _cql_identifier(value: str) -> str:

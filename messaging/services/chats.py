@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from messaging import events
 from messaging.models import (
     Chat,
     ChatType,
@@ -83,6 +84,7 @@ def chat_open(
             raise
         return ChatOpened(chat=Chat.objects.get(direct_pair=pair), created=False)
     mirror_chat_metadata(chat=chat)
+    events.chat_joined(chat.pk, users=[creator.pk, *others])
     return ChatOpened(chat=chat, created=True)
 
 
@@ -105,6 +107,7 @@ def chat_update(
     chat.save(update_fields=fields)
     if name is not None:
         mirror_chat_metadata(chat=chat)
+    events.chat_updated(chat)
     return chat
 
 
@@ -120,6 +123,7 @@ def participant_set_muted(*, participant: Participant, muted: bool) -> Participa
     if participant.muted != muted:
         participant.muted = muted
         participant.save(update_fields=["muted"])
+        events.chat_updated(participant.chat, users=[participant.user_id])
     return participant
 
 
@@ -141,11 +145,13 @@ def participant_add(
     newest = SearchEntry.objects.filter(chat=chat).aggregate(m=Max("message_id"))["m"]
     try:
         with transaction.atomic():
-            return Participant.objects.create(
+            added = Participant.objects.create(
                 chat=chat, user_id=user_id, role=role, last_read_message_id=newest
             )
     except IntegrityError:
         raise InvalidInput("user", "This user is already a participant.") from None
+    events.chat_joined(chat.pk, users=[user_id])
+    return added
 
 
 UNREACHABLE = "No user with this id that you can add: add people who share a chat with you."
@@ -167,6 +173,7 @@ def participant_remove(*, actor: Participant, user_id: int) -> None:
         if actor.role == ParticipantRole.OWNER:
             raise InvalidInput("user", "The owner cannot leave; archive the chat instead.")
         actor.delete()
+        events.chat_left(chat.pk, user_id=user_id)
         return
     if not actor.can_manage:
         raise NotPermitted("Only the chat's owner or admins can remove participants.")
@@ -178,3 +185,4 @@ def participant_remove(*, actor: Participant, user_id: int) -> None:
     if target.role == ParticipantRole.OWNER:
         raise InvalidInput("user", "The owner cannot be removed.")
     target.delete()
+    events.chat_left(chat.pk, user_id=user_id)

@@ -26,6 +26,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from messaging import events
 from messaging.models import ChatType, IdempotencyKey, Participant
 from messaging.repository.data import MessageData, StoredMessage
 from messaging.scylla.snowflake import (
@@ -114,6 +115,7 @@ def message_send(
     )
     stored = StoredMessage.as_written(data, message_repo().insert_message(data))
     after_send(message=stored, sender=participant)
+    events.message_created(stored)
     return SendOutcome(message=stored, created=True)
 
 
@@ -153,7 +155,7 @@ def message_edit(*, participant: Participant, message_id: int, content: str) -> 
     )
     message_repo().edit_message(chat_id, message_id, content, edited_at=edited_at)
     after_edit(chat_id=chat_id, message_id=message_id, content=content)
-    return dataclasses.replace(current, content=content, edited_at=edited_at)
+    return events.message_edited(dataclasses.replace(current, content=content, edited_at=edited_at))
 
 
 def message_delete(*, participant: Participant, message_id: int) -> None:
@@ -166,6 +168,7 @@ def message_delete(*, participant: Participant, message_id: int) -> None:
         return
     message_repo().delete_message(chat_id, message_id)
     after_delete(chat_id=chat_id, message_id=message_id)
+    events.message_deleted(dataclasses.replace(current, is_deleted=True))
 
 
 def check_idempotency_key(value: str) -> str:

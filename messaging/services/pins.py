@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from messaging import events
 from messaging.models import ChatType, Participant
 from messaging.repository.data import Pin
 from messaging.repository.errors import MessageNotFound
@@ -18,12 +19,15 @@ def pin_add(*, participant: Participant, message_id: int) -> Pin:
     """Pins a live message of this chat (pinning again moves it to the top)."""
     _check_can_pin(participant)
     try:
-        return message_repo().pin_message(participant.chat_id, message_id, participant.user_id)
+        pin = message_repo().pin_message(participant.chat_id, message_id, participant.user_id)
     except MessageNotFound:  # deleted ones included: a body field, so a 400
         raise InvalidInput("message_id", "No such message in this chat.") from None
+    events.pin_added(participant=participant, pin=pin)
+    return pin
 
 
 def pin_remove(*, participant: Participant, message_id: int) -> None:
     _check_can_pin(participant)
     if not message_repo().unpin_message(participant.chat_id, message_id):
         raise MessageNotFoundInChat("This message is not pinned.")
+    events.pin_removed(participant=participant, message_id=message_id)

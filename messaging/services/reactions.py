@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from messaging import events
 from messaging.models import Participant
 from messaging.selectors.messages import stored_message
 from messaging.selectors.stores import message_repo
@@ -13,13 +14,19 @@ def reaction_add(*, participant: Participant, message_id: int, emoji: str) -> bo
     The repository refuses a message that does not exist or was deleted
     (``MessageNotFound`` -> 404) and an emoji it cannot take (-> 400).
     """
-    return message_repo().add_reaction(participant.chat_id, message_id, participant.user_id, emoji)
+    added = message_repo().add_reaction(participant.chat_id, message_id, participant.user_id, emoji)
+    events.reaction_changed(participant=participant, message_id=message_id, emoji=emoji, added=True)
+    return added
 
 
 def reaction_remove(*, participant: Participant, message_id: int, emoji: str) -> bool:
     """Takes my reaction back; False if I had none (still a success: nothing to undo)."""
     # 404 for other chats
     stored_message(chat_id=participant.chat_id, message_id=message_id, fresh=True)
-    return message_repo().remove_reaction(
+    removed = message_repo().remove_reaction(
         participant.chat_id, message_id, participant.user_id, emoji
     )
+    events.reaction_changed(
+        participant=participant, message_id=message_id, emoji=emoji, added=False
+    )
+    return removed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from messaging import events
 from messaging.models import Participant
 from messaging.selectors.stores import message_repo
 from messaging.services.errors import InvalidInput
@@ -28,4 +29,5 @@ def mark_read(*, participant: Participant, message_id: int) -> Participant:
         if participant.last_read_message_id is None
         else participant.last_read_message_id,
     )
+    events.read_updated(participant)
     return participant
