@@ -95,7 +95,15 @@ class ScyllaClient:
         self.config = config
         self.keyspace = config.keyspace
         self.metrics = ScyllaMetrics(enabled=config.metrics_enabled)
-        self._consistency = {False: config.read_consistency, True: config.write_consistency}
+        # Each execution profile's consistency, for the statement metrics' label.
+        self._consistency: dict[object, str] = {
+            READ_PROFILE: config.read_consistency,
+            WRITE_PROFILE: config.write_consistency,
+            READ_TUPLES_PROFILE: config.read_consistency,
+            WRITE_TUPLES_PROFILE: config.write_consistency,
+            FRESH_READ_PROFILE: config.fresh_read_consistency,
+            FRESH_READ_TUPLES_PROFILE: config.fresh_read_consistency,
+        }
         self.breaker = CircuitBreaker(
             failure_threshold=config.breaker_failure_threshold,
             reset_seconds=config.breaker_reset_seconds,
@@ -277,13 +285,14 @@ class ScyllaClient:
     ) -> ResultSet:
         """Runs a statement; ``write`` picks the write consistency, ``fresh`` the fresh
         read consistency, ``tuples`` plain-tuple rows."""
-        kwargs: dict[str, Any] = {"execution_profile": _profile(write, tuples, fresh)}
+        profile = _profile(write, tuples, fresh)
+        kwargs: dict[str, Any] = {"execution_profile": profile}
         if timeout is not None:
             kwargs["timeout"] = timeout
         return self._guarded(
             lambda: self.session.execute(statement, params, **kwargs),
             self.metrics.statement_name(statement),
-            self._consistency_of(statement, write),
+            self._consistency_of(statement, profile),
         )
 
     def execute_async(
@@ -354,7 +363,7 @@ class ScyllaClient:
         params: Params,
         profile: object,
     ) -> ResponseFuture:
-        labels = (self.metrics.statement_name(statement), self._consistency_of(statement, write))
+        labels = (self.metrics.statement_name(statement), self._consistency_of(statement, profile))
         started = time.perf_counter()
         future = session.execute_async(statement, params, execution_profile=profile)
         future.add_callbacks(
@@ -366,10 +375,10 @@ class ScyllaClient:
         return future
 
     # ------------------------------------------------------------ internals
-    def _consistency_of(self, statement: object, write: bool) -> str:
+    def _consistency_of(self, statement: object, profile: object) -> str:
         """The statement's own consistency level if it has one, else its profile's."""
         level = getattr(statement, "consistency_level", None)
-        return consistency_name(level, self._consistency[write])
+        return consistency_name(level, self._consistency[profile])
 
     def _guarded(self, call: Callable[[], Any], name: str, consistency: str) -> Any:
         if not self.breaker.allow():
