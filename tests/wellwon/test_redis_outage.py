@@ -89,6 +89,7 @@ def _server_env(redis: PrivateRedis) -> dict[str, str]:
         SECURE_SSL_REDIRECT="false",
         ALLOWED_HOSTS="127.0.0.1",
         POSTGRES_DB=str(settings.DATABASES["default"]["NAME"]),
+        POSTGRES_PASSWORD=str(settings.DATABASES["default"]["PASSWORD"]),  # none with DEBUG off
         SCYLLA_KEYSPACE=settings.SCYLLA_KEYSPACE,
         REDIS_URL=redis.url,
         REDIS_KEY_PREFIX=f"outage-{secrets.token_hex(4)}",
