@@ -73,3 +73,23 @@ class ScyllaSettings:
             ),
             metrics_enabled=getattr(settings, "METRICS_ENABLED", defaults.metrics_enabled),
         )
+
+
+@dataclass(frozen=True)
+class PageCacheSettings:
+    """``messaging.selectors.hot_pages``: the newest pages kept between writes."""
+
+    enabled: bool = True  # PAGE_CACHE_ENABLED (coalescing in flight is always on)
+    alias: str = "default"  # PAGE_CACHE_ALIAS: the cache holding the chats' write tokens
+    max_age: float = 10.0  # PAGE_CACHE_MAX_AGE: the bound when a token could not be replaced
+    max_pages: int = 1000  # PAGE_CACHE_MAX_PAGES kept per process (least recently used go)
+
+
+def page_cache_settings() -> PageCacheSettings:
+    defaults = PageCacheSettings()
+    return PageCacheSettings(
+        enabled=getattr(settings, "PAGE_CACHE_ENABLED", defaults.enabled),
+        alias=getattr(settings, "PAGE_CACHE_ALIAS", defaults.alias),
+        max_age=getattr(settings, "PAGE_CACHE_MAX_AGE", defaults.max_age),
+        max_pages=getattr(settings, "PAGE_CACHE_MAX_PAGES", defaults.max_pages),
+    )

@@ -36,8 +36,12 @@ from messaging.gateway.conf import gateway_settings
 from messaging.gateway.metrics import EVENTS_UNPUBLISHED
 from messaging.models import Chat, Participant
 from messaging.repository.data import Pin, StoredMessage
+from messaging.selectors.hot_pages import page_changed
 
 logger = logging.getLogger(__name__)
+
+#: Events of writes that change what a chat's message pages show (kept pages are dropped).
+PAGE_EVENTS = ("message.", "reaction.")
 
 #: What a consumer's handler is called for (Channels maps "gateway.event" to ``gateway_event``).
 HANDLER = "gateway.event"
@@ -67,6 +71,8 @@ def send_event(
     user sees it (``data`` is then None). A callable ``data`` is built when
     the event is published, under the same best-effort guard.
     """
+    if type.startswith(PAGE_EVENTS):  # at once, not on commit: the CQL write is done
+        page_changed(chat_id)
     groups = [chat_group(chat_id)] if users is None else [user_group(uid) for uid in set(users)]
     if not groups:
         return

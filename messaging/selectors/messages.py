@@ -20,6 +20,7 @@ from datetime import datetime
 
 from messaging.models import Participant
 from messaging.repository.data import ReactionSummary, StoredMessage
+from messaging.selectors.hot_pages import newest_rows
 from messaging.selectors.stores import edit_history_repo, message_repo
 from messaging.selectors.users import UserProfile, unknown_profile, user_profiles
 from messaging.services.errors import MessageNotFoundInChat
@@ -113,9 +114,14 @@ def message_page(
     the last page in a direction may therefore be empty (its links are None).
     """
     chat_id = participant.chat_id
-    rows = message_repo().get_messages(
-        chat_id, limit=limit, before_id=before, after_id=after, around_id=around
-    )
+    if before is None and after is None and around is None:
+        rows = newest_rows(
+            chat_id, limit, lambda: message_repo().get_messages(chat_id, limit=limit)
+        )
+    else:
+        rows = message_repo().get_messages(
+            chat_id, limit=limit, before_id=before, after_id=after, around_id=around
+        )
     if after is not None:
         rows = rows[::-1]  # the repository reads forward in this mode
     messages = messages_hydrate(chat_id=chat_id, messages=rows, viewer_id=participant.user_id)
