@@ -152,6 +152,9 @@ CACHES: dict[str, dict[str, Any]] = {
 # Lifetime of a Snowflake worker-id lease (presence.leases): sends go on for up to
 # this long into a Redis outage, then answer 503 until Redis is back.
 PRESENCE_WORKER_LEASE_TTL = env_float("PRESENCE_WORKER_LEASE_TTL", 30.0)
+# The newest page of each chat kept between writes (messaging.selectors.hot_pages).
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_MAX_AGE = env_float("PAGE_CACHE_MAX_AGE", 10.0)
 
 # The gateway's channel layer: Redis pub/sub, one subscription per chat per server process.
 CHANNEL_LAYERS: dict[str, dict[str, Any]] = {
