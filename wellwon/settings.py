@@ -171,6 +171,10 @@ SCYLLA_CONNECT_TIMEOUT = env_float("SCYLLA_CONNECT_TIMEOUT", 3.0)
 SCYLLA_REQUEST_TIMEOUT = env_float("SCYLLA_REQUEST_TIMEOUT", 5.0)
 
 
+# Reactions: any one Unicode emoji, plus these custom names; distinct emoji per message.
+MESSAGING_REACTION_CUSTOM_EMOJI = env_list("REACTION_CUSTOM_EMOJI", [])
+MESSAGING_REACTION_MAX_DISTINCT = env_int("REACTION_MAX_DISTINCT", 20, minimum=1)
+
 # Health probes: each store must answer within this many seconds.
 HEALTH_CHECK_TIMEOUT = env_float("HEALTH_CHECK_TIMEOUT", 2.0)
 
