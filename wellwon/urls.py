@@ -5,13 +5,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from wellwon import health, metrics
-from wellwon.auth_token import ObtainToken
+from wellwon.auth_token import ObtainToken, RevokeToken
 
 handler404 = "wellwon.errors.page_not_found"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/auth/token/", ObtainToken.as_view(), name="api-token"),
+    path("api/auth/logout/", RevokeToken.as_view(), name="api-logout"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api-auth/", include("rest_framework.urls")),
