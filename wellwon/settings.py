@@ -8,6 +8,7 @@ works with ``services/stack up``; ``.env.example`` lists them all.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "messaging.telegram",
     "presence",
     "wellwon",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused by django-axes into its 429 (wellwon.login_lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wellwon.urls"
@@ -182,6 +186,20 @@ HEALTH_CHECK_TIMEOUT = env_float("HEALTH_CHECK_TIMEOUT", 2.0)
 # Telegram Bot API webhook: the secret_token given to setWebhook, echoed by Telegram in the
 # X-Telegram-Bot-Api-Secret-Token header. Unset: the webhook refuses every delivery (403).
 TELEGRAM_WEBHOOK_SECRET = env_optional("TELEGRAM_WEBHOOK_SECRET")
+
+# Password guessing (django-axes, on every login: admin, /api-auth/login/, the token):
+# after LOGIN_FAILURE_LIMIT failures of one username from one address, even the right
+# password is refused (429) for LOGIN_LOCKOUT_MINUTES. Keyed by the pair, so nobody can
+# lock an account out for everyone; attempts and lockouts are rows in the admin.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_float("LOGIN_LOCKOUT_MINUTES", 15.0))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "wellwon.login_lockout.lockout_response"
 
 # API tokens live this long from their creation; logging in again then gives a new one.
 AUTH_TOKEN_TTL_HOURS = env_float("AUTH_TOKEN_TTL_HOURS", 30 * 24.0)
