@@ -200,6 +200,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_float("LOGIN_LOCKOUT_MINUTES", 15.0))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "wellwon.login_lockout.lockout_response"
+AXES_VERBOSE = False  # no INFO line per login; lockouts are still logged as warnings
 
 # API tokens live this long from their creation; logging in again then gives a new one.
 AUTH_TOKEN_TTL_HOURS = env_float("AUTH_TOKEN_TTL_HOURS", 30 * 24.0)

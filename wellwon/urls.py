@@ -1,10 +1,10 @@
 """Top-level URLs: the API under /api/, admin, OpenAPI, probes and metrics."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from wellwon import health, metrics
+from wellwon import errors, health, metrics
 from wellwon.auth_token import ObtainToken, RevokeToken
 
 handler404 = "wellwon.errors.page_not_found"
@@ -23,4 +23,6 @@ urlpatterns = [
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),
     path("metrics", metrics.metrics_view, name="metrics"),
+    # Last: the rest of api/ is a JSON 404, with DEBUG on too (wellwon.errors).
+    re_path(errors.API_CATCH_ALL, errors.api_not_found, name="api-not-found"),
 ]
