@@ -93,3 +93,26 @@ def page_cache_settings() -> PageCacheSettings:
         max_age=getattr(settings, "PAGE_CACHE_MAX_AGE", defaults.max_age),
         max_pages=getattr(settings, "PAGE_CACHE_MAX_PAGES", defaults.max_pages),
     )
+
+
+@dataclass(frozen=True)
+class ReactionSettings:
+    """What a reaction may be (``MESSAGING_REACTION_*``), read on each use so tests may
+    override it: any single Unicode emoji (a sequence: skin tone, ZWJ family, flag,
+    keycap), or one of ``custom_emoji`` (names such as ``:partyparrot:``); and at most
+    ``max_distinct`` different emoji on one message (Discord's limit is 20)."""
+
+    custom_emoji: frozenset[str] = frozenset()
+    max_distinct: int = 20
+
+    @classmethod
+    def from_django(cls) -> ReactionSettings:
+        defaults = cls()
+        return cls(
+            custom_emoji=frozenset(
+                getattr(settings, "MESSAGING_REACTION_CUSTOM_EMOJI", defaults.custom_emoji)
+            ),
+            max_distinct=getattr(
+                settings, "MESSAGING_REACTION_MAX_DISTINCT", defaults.max_distinct
+            ),
+        )

@@ -18,6 +18,9 @@ any of these names (durations in seconds):
 ``PRESENCE_MEMBERSHIP_CHECK`` ("messaging.selectors.user_is_participant")
     Dotted path to ``(user, chat_id: UUID) -> bool``; imported on use, so the
     two apps do not import each other at start-up.
+``PRESENCE_READ_ONLY_CHECK`` ("messaging.selectors.chat_is_read_only")
+    Dotted path to ``(chat_id: UUID) -> bool``: True for a chat nobody may type
+    in (archived); typing there answers 403.
 ``PRESENCE_VISIBILITY_CHECK`` ("messaging.selectors.users_sharing_a_chat")
     Dotted path to ``(user, user_ids) -> set[int]``: which of ``user_ids`` the
     caller may see the presence of. The others read as offline, never seen,
@@ -45,6 +48,7 @@ from django.utils.module_loading import import_string
 
 MembershipCheck = Callable[[Any, UUID], bool]
 VisibilityCheck = Callable[[Any, Sequence[int]], set[int]]
+ReadOnlyCheck = Callable[[UUID], bool]
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class PresenceSettings:
     max_users: int = 100
     membership_check: str = "messaging.selectors.user_is_participant"
     visibility_check: str = "messaging.selectors.users_sharing_a_chat"
+    read_only_check: str = "messaging.selectors.chat_is_read_only"
     counter_ttl: float = 600.0
     counter_rebuild_timeout: float = 10.0
     worker_lease_ttl: float = 30.0
@@ -97,4 +102,9 @@ def membership_check() -> MembershipCheck:
 
 def visibility_check() -> VisibilityCheck:
     check: VisibilityCheck = _hook("visibility_check")
+    return check
+
+
+def read_only_check() -> ReadOnlyCheck:
+    check: ReadOnlyCheck = _hook("read_only_check")
     return check

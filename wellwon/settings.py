@@ -8,6 +8,7 @@ works with ``services/stack up``; ``.env.example`` lists them all.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,8 @@ INSTALLED_APPS = [
     "messaging",
     "messaging.telegram",
     "presence",
+    "wellwon",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused by django-axes into its 429 (wellwon.login_lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wellwon.urls"
@@ -198,6 +203,10 @@ SCYLLA_CONNECT_TIMEOUT = env_float("SCYLLA_CONNECT_TIMEOUT", 3.0)
 SCYLLA_REQUEST_TIMEOUT = env_float("SCYLLA_REQUEST_TIMEOUT", 5.0)
 
 
+# Reactions: any one Unicode emoji, plus these custom names; distinct emoji per message.
+MESSAGING_REACTION_CUSTOM_EMOJI = env_list("REACTION_CUSTOM_EMOJI", [])
+MESSAGING_REACTION_MAX_DISTINCT = env_int("REACTION_MAX_DISTINCT", 20, minimum=1)
+
 # Health probes: each store must answer within this many seconds.
 HEALTH_CHECK_TIMEOUT = env_float("HEALTH_CHECK_TIMEOUT", 2.0)
 
@@ -218,6 +227,24 @@ if METRICS_MULTIPROC_DIR and not Path(METRICS_MULTIPROC_DIR).is_dir():
 # X-Telegram-Bot-Api-Secret-Token header. Unset: the webhook refuses every delivery (403).
 TELEGRAM_WEBHOOK_SECRET = env_optional("TELEGRAM_WEBHOOK_SECRET")
 
+# Password guessing (django-axes, on every login: admin, /api-auth/login/, the token):
+# after LOGIN_FAILURE_LIMIT failures of one username from one address, even the right
+# password is refused (429) for LOGIN_LOCKOUT_MINUTES. Keyed by the pair, so nobody can
+# lock an account out for everyone; attempts and lockouts are rows in the admin.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_float("LOGIN_LOCKOUT_MINUTES", 15.0))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "wellwon.login_lockout.lockout_response"
+AXES_VERBOSE = False  # no INFO line per login; lockouts are still logged as warnings
+
+# API tokens live this long from their creation; logging in again then gives a new one.
+AUTH_TOKEN_TTL_HOURS = env_float("AUTH_TOKEN_TTL_HOURS", 30 * 24.0)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -228,7 +255,7 @@ AUTH_PASSWORD_VALIDATORS = [
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes an anonymous caller's answer a 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "wellwon.credentials.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -7,6 +7,7 @@ chat), so their paths are part of the app's interface.
 
 from messaging.selectors.chats import (
     chat_get,
+    chat_is_read_only,
     chats_of_user,
     parse_chat_id,
     participant_get,
@@ -20,6 +21,7 @@ from messaging.selectors.users import UserProfile, user_profiles
 __all__ = [
     "UserProfile",
     "chat_get",
+    "chat_is_read_only",
     "chats_of_user",
     "parse_chat_id",
     "participant_get",

@@ -67,6 +67,11 @@ def users_sharing_a_chat(user: Any, user_ids: Iterable[int]) -> set[int]:
     return set(shared)
 
 
+def chat_is_read_only(chat_id: uuid.UUID) -> bool:
+    """True for an archived chat (the presence app refuses typing in it)."""
+    return Chat.objects.filter(pk=chat_id, archived=True).exists()
+
+
 def participant_get(*, user: Any, chat_id: Any) -> Participant:
     """The caller's membership (with its chat) or ``ChatNotFound``: one query."""
     user_id = _user_id(user)

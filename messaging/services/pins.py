@@ -1,4 +1,5 @@
-"""Pins: anyone in a direct chat or group, only owners and admins in a channel."""
+"""Pins: anyone in a direct chat or group, only owners and admins in a channel; none
+change in an archived chat."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from messaging.repository.data import Pin
 from messaging.repository.errors import MessageNotFound
 from messaging.selectors.stores import message_repo
 from messaging.services.errors import InvalidInput, MessageNotFoundInChat, NotPermitted
+from messaging.services.read_only import check_chat_writable
 
 
 def _check_can_pin(participant: Participant) -> None:
+    check_chat_writable(participant)
     if participant.chat.type == ChatType.CHANNEL and not participant.can_manage:
         raise NotPermitted("Only the channel's owner and admins pin messages.")
 

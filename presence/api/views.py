@@ -11,7 +11,7 @@ from uuid import UUID
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,7 +23,7 @@ from presence.api.serializers import (
     PresenceQuerySerializer,
     TypingListOutputSerializer,
 )
-from presence.conf import membership_check, visibility_check
+from presence.conf import membership_check, read_only_check, visibility_check
 from presence.status import PresenceInfo, Status, get_presence_many, set_presence
 from presence.store import REDIS_DOWN
 from presence.typing import list_typing, start_typing
@@ -126,12 +126,15 @@ class ChatTypingView(RedisBackedView):
         request=None,
         responses={
             204: None,
+            403: OpenApiResponse(description="The chat is archived (read-only)."),
             404: OpenApiResponse(description="Not a participant."),
             503: _UNAVAILABLE,
         },
     )
     def post(self, request: Request, chat_id: UUID) -> Response:
         self._check_participant(request, chat_id)
+        if read_only_check()(chat_id):
+            raise PermissionDenied("This chat is archived, so it is read-only; nobody types here.")
         start_typing(chat_id, _me(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
