@@ -1,9 +1,10 @@
-"""``/metrics`` of a real gunicorn server with several workers (``wellwon.gunicorn_conf``).
+"""``/metrics`` of a real gunicorn server with several workers: sync, gthread, uvicorn (ASGI).
 
 Requests spread over the workers must add up, exactly, in whichever worker
 answers the scrape; a worker that dies keeps its counts in the totals and
 takes its live gauges with it. The server runs the test settings and answers
-anonymous requests only (401s and probes), so it needs no test data.
+anonymous requests only (401s and probes), so it needs no test data. All
+three worker kinds start from ``wellwon.gunicorn_conf``, as the README says.
 """
 
 from __future__ import annotations
@@ -76,7 +77,13 @@ def writers(directory: Path, kind: str) -> set[int]:
 
 
 @pytest.mark.parametrize(
-    "spec", [ServerSpec(3, "sync"), ServerSpec(2, "gthread", 2)], ids=lambda spec: spec.label
+    "spec",
+    [
+        ServerSpec(3, "sync"),
+        ServerSpec(2, "gthread", 2),
+        ServerSpec(2, "uvicorn.workers.UvicornWorker"),
+    ],
+    ids=lambda spec: spec.label,
 )
 def test_requests_over_every_worker_add_up_in_any_scrape(spec: ServerSpec, tmp_path: Path) -> None:
     with serving(spec, tmp_path) as (running, directory):
