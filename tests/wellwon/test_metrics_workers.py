@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import os
 import signal
+import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -115,3 +116,19 @@ def kill_a_worker(running: Server, directory: Path) -> None:
         time.sleep(0.1)
     assert victim not in writers(directory, "gauge_livemax")
     assert victim in writers(directory, "histogram")
+
+
+def test_without_a_directory_the_server_makes_one_and_removes_it_at_exit() -> None:
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="tests.settings", LOG_LEVEL="WARNING")
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    with Server(ServerSpec(2, "sync"), env) as running:
+        spread_requests(running.port)
+        (directory,) = directories_of(running.worker_pids())
+        assert scrape(running.port).total(COUNT, route="chat-list") == REQUESTS
+    assert not directory.exists()
+
+
+def directories_of(pids: list[int]) -> set[Path]:
+    """The temporary multiprocess directories the workers ``pids`` write to."""
+    made = Path(tempfile.gettempdir()).glob("wellwon-prometheus-*")
+    return {directory for directory in made if writers(directory, "histogram") & set(pids)}
