@@ -192,6 +192,12 @@ class ServerSpec:
     threads: int = 1
 
     @property
+    def application(self) -> str:
+        """ASGI workers (uvicorn's) serve ``wellwon.asgi``; the others ``wellwon.wsgi``."""
+        module = "asgi" if "uvicorn" in self.worker_class.lower() else "wsgi"
+        return f"wellwon.{module}:application"
+
+    @property
     def label(self) -> str:
         if self.worker_class == "gthread":
             return f"gthread -w {self.workers} --threads {self.threads}"
@@ -205,7 +211,7 @@ def free_port() -> int:
 
 
 class Server:
-    """``gunicorn wellwon.wsgi`` on 127.0.0.1, started and stopped around a block."""
+    """``gunicorn wellwon.wsgi`` (or ``.asgi``) on 127.0.0.1, started and stopped around a block."""
 
     def __init__(self, spec: ServerSpec, env: dict[str, str]) -> None:
         self.spec = spec
@@ -220,7 +226,7 @@ class Server:
             "gunicorn",
             "--config",
             "python:wellwon.gunicorn_conf",  # the production set-up: metrics of every worker
-            "wellwon.wsgi:application",
+            self.spec.application,
             "--bind",
             f"127.0.0.1:{self.port}",
             "--workers",

@@ -1,4 +1,6 @@
-"""The project package as an app, for what belongs to no pluggable app: credentials."""
+"""The project as a Django app, for what belongs to no pluggable app: credentials, tracing."""
+
+from __future__ import annotations
 
 from django.apps import AppConfig
 
@@ -10,3 +12,6 @@ class WellwonConfig(AppConfig):
     def ready(self) -> None:
         # Connects the signals that route every credential change to one function.
         from wellwon import credentials  # noqa: F401
+        from wellwon.tracing import configure_tracing
+
+        configure_tracing()

@@ -53,8 +53,8 @@ INSTALLED_APPS = [
     "messaging",
     "messaging.telegram",
     "presence",
-    "wellwon",
     "axes",
+    "wellwon",  # last: its ready() sets up tracing (wellwon.tracing) when it is on
 ]
 
 MIDDLEWARE = [
@@ -222,6 +222,10 @@ if METRICS_MULTIPROC_DIR and not Path(METRICS_MULTIPROC_DIR).is_dir():
         f"PROMETHEUS_MULTIPROC_DIR={METRICS_MULTIPROC_DIR!r} is not a directory "
         "(create it empty before the server starts, or serve with wellwon.gunicorn_conf)"
     )
+# OpenTelemetry traces (wellwon.tracing), off by default: nothing is loaded or wrapped then.
+# The exporter's endpoint and the service name come from OpenTelemetry's own OTEL_* variables.
+TRACING_ENABLED = env_bool("TRACING_ENABLED", False)
+TRACING_EXPORTER = env_choice("TRACING_EXPORTER", "otlp", ("otlp", "console"))
 
 # Telegram Bot API webhook: the secret_token given to setWebhook, echoed by Telegram in the
 # X-Telegram-Bot-Api-Secret-Token header. Unset: the webhook refuses every delivery (403).

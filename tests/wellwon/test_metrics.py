@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 import pytest
+from cassandra import InvalidRequest
 from django.test import Client, override_settings
 
 from messaging.scylla import ScyllaClient
@@ -127,7 +128,7 @@ class TestCql:
 
     def test_a_failed_statement_is_counted_by_its_error_class(self, cql: ScyllaClient) -> None:
         before = scrape()
-        with pytest.raises(Exception, match="no_such_table"):
+        with pytest.raises(InvalidRequest, match="no_such_table"):
             cql.execute(f"SELECT * FROM {cql.keyspace}.no_such_table")
         after = scrape()
         assert delta(before, after, "wellwon_cql_errors_total", statement="other") == 1

@@ -1,9 +1,10 @@
-"""``/metrics`` of a real gunicorn server with several workers (``wellwon.gunicorn_conf``).
+"""``/metrics`` of a real gunicorn server with several workers: sync, gthread, uvicorn (ASGI).
 
 Requests spread over the workers must add up, exactly, in whichever worker
 answers the scrape; a worker that dies keeps its counts in the totals and
 takes its live gauges with it. The server runs the test settings and answers
-anonymous requests only (401s and probes), so it needs no test data.
+anonymous requests only (401s and probes), so it needs no test data. All
+three worker kinds start from ``wellwon.gunicorn_conf``, as the README says.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import http.client
 import os
 import signal
+import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -76,7 +78,13 @@ def writers(directory: Path, kind: str) -> set[int]:
 
 
 @pytest.mark.parametrize(
-    "spec", [ServerSpec(3, "sync"), ServerSpec(2, "gthread", 2)], ids=lambda spec: spec.label
+    "spec",
+    [
+        ServerSpec(3, "sync"),
+        ServerSpec(2, "gthread", 2),
+        ServerSpec(2, "uvicorn.workers.UvicornWorker"),
+    ],
+    ids=lambda spec: spec.label,
 )
 def test_requests_over_every_worker_add_up_in_any_scrape(spec: ServerSpec, tmp_path: Path) -> None:
     with serving(spec, tmp_path) as (running, directory):
@@ -108,3 +116,19 @@ def kill_a_worker(running: Server, directory: Path) -> None:
         time.sleep(0.1)
     assert victim not in writers(directory, "gauge_livemax")
     assert victim in writers(directory, "histogram")
+
+
+def test_without_a_directory_the_server_makes_one_and_removes_it_at_exit() -> None:
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="tests.settings", LOG_LEVEL="WARNING")
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    with Server(ServerSpec(2, "sync"), env) as running:
+        spread_requests(running.port)
+        (directory,) = directories_of(running.worker_pids())
+        assert scrape(running.port).total(COUNT, route="chat-list") == REQUESTS
+    assert not directory.exists()
+
+
+def directories_of(pids: list[int]) -> set[Path]:
+    """The temporary multiprocess directories the workers ``pids`` write to."""
+    made = Path(tempfile.gettempdir()).glob("wellwon-prometheus-*")
+    return {directory for directory in made if writers(directory, "histogram") & set(pids)}
