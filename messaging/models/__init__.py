@@ -9,12 +9,15 @@ UUID is the CQL ``channel_id``: that id is the one seam between the stores.
 
 from messaging.models.chats import Chat, ChatType, Participant, ParticipantRole
 from messaging.models.idempotency import IdempotencyKey
+from messaging.models.outbox import FollowerTask, FollowUp
 from messaging.models.search import SearchEntry
 from messaging.models.templates import MessageTemplate
 
 __all__ = [
     "Chat",
     "ChatType",
+    "FollowUp",
+    "FollowerTask",
     "IdempotencyKey",
     "MessageTemplate",
     "Participant",
