@@ -9,8 +9,6 @@ test run's PostgreSQL database and CQL keyspace.
 
 from __future__ import annotations
 
-import http.client
-import json
 import os
 import secrets
 from collections import Counter
@@ -18,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 
+from benchmarks.api_client import ApiClient
 from benchmarks.server import Server, ServerSpec
 
 
@@ -44,32 +43,19 @@ def live_server(**overrides: str) -> Server:
     return Server(ServerSpec(workers=2, worker_class="gthread", threads=2), server_env(**overrides))
 
 
-class Api:
-    """Plain HTTP to the server under test; counts every answer by (phase, name, status).
-
-    A 5xx other than 503 fails the test at once, with the body.
-    """
+class Api(ApiClient):
+    """Counts every answer by (phase, name, status); a 5xx other than 503 fails the test."""
 
     def __init__(self, port: int, token: str) -> None:
-        self.port = port
-        self.token = token
+        super().__init__(port, token)
         self.counts: Counter[tuple[str, str, int]] = Counter()
         self.phase = "before"
-        self.body: Any = None  # the last answer's JSON
 
     def call(self, name: str, method: str, path: str, body: dict[str, Any] | None = None) -> int:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
-        headers = {"Content-Type": "application/json", "Authorization": f"Token {self.token}"}
-        try:
-            connection.request(method, path, json.dumps(body) if body else None, headers)
-            response = connection.getresponse()
-            status, text = response.status, response.read()
-        finally:
-            connection.close()
-        if status >= 500 and status != 503:
-            raise AssertionError(f"{method} {path} answered {status}: {text[:500]!r}")
+        status = self.request(method, path, body)
+        if status == 0 or (status >= 500 and status != 503):
+            raise AssertionError(f"{method} {path} answered {status}: {self.body}")
         self.counts[(self.phase, name, status)] += 1
-        self.body = json.loads(text) if text.startswith(b"{") else None
         return status
 
     def seen(self, phase: str, name: str) -> dict[int, int]:
