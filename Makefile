@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: venv services run test test-cluster lint stop status
+.PHONY: venv services run test test-cluster chaos lint stop status
 
 venv: $(VENV)/.installed
 
@@ -51,6 +51,14 @@ test: services
 test-cluster: venv
 	$(CLUSTER_ENV) services/stack up --nodes 3
 	$(CLUSTER_ENV) $(BIN)/pytest -m cluster
+
+# The chaos run on the 3-node cluster (benchmarks/chaos.py): 5 minutes of writes while
+# nodes are killed and Redis and PostgreSQL stopped; prints what was lost. It stops the
+# services on purpose: never beside other runs. Bounded: killed after 15 minutes at most.
+CHAOS_SECONDS ?= 300
+chaos: venv
+	$(CLUSTER_ENV) services/stack up --nodes 3
+	$(CLUSTER_ENV) timeout 900 $(BIN)/python -m benchmarks.chaos --duration $(CHAOS_SECONDS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -116,3 +116,41 @@ class ReactionSettings:
                 settings, "MESSAGING_REACTION_MAX_DISTINCT", defaults.max_distinct
             ),
         )
+
+
+@dataclass(frozen=True)
+class OutboxSettings:
+    """The follower outbox (``messaging.services.outbox``), durations in seconds.
+
+    ``MESSAGING_OUTBOX_GRACE`` (5): how long a request has to finish its own
+    followers before the drainer may redo them. ``MESSAGING_OUTBOX_DRAIN_INTERVAL``
+    (2): how often each server process looks for due work (0: no drainer thread;
+    ``manage.py outbox_drain`` then). ``MESSAGING_OUTBOX_RETRY_MAX`` (15): the
+    longest wait between two attempts at one task (the wait doubles from the
+    interval). ``MESSAGING_OUTBOX_ABSENT_AFTER`` (60): a task whose message is
+    still not in CQL this long after it was written was a write that failed, and
+    is dropped. Healing time after the fault clears: at most grace + retry max +
+    interval (22 s by default).
+    """
+
+    grace: float = 5.0
+    drain_interval: float = 2.0
+    retry_max: float = 15.0
+    absent_after: float = 60.0
+
+    @property
+    def retry_base(self) -> float:
+        """The first wait before a task is looked at again (also with no drainer thread)."""
+        return self.drain_interval if self.drain_interval > 0 else OutboxSettings.drain_interval
+
+    @classmethod
+    def from_django(cls) -> OutboxSettings:
+        defaults = cls()
+        return cls(
+            grace=getattr(settings, "MESSAGING_OUTBOX_GRACE", defaults.grace),
+            drain_interval=getattr(
+                settings, "MESSAGING_OUTBOX_DRAIN_INTERVAL", defaults.drain_interval
+            ),
+            retry_max=getattr(settings, "MESSAGING_OUTBOX_RETRY_MAX", defaults.retry_max),
+            absent_after=getattr(settings, "MESSAGING_OUTBOX_ABSENT_AFTER", defaults.absent_after),
+        )

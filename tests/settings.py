@@ -21,6 +21,8 @@ SCYLLA_KEYSPACE = f"test_{SCYLLA_KEYSPACE}{_suffix}"
 CACHES["default"]["KEY_PREFIX"] = f"wellwon_test{_suffix}"
 # Fail fast in tests that stop a store on purpose.
 SCYLLA_BREAKER_RESET_SECONDS = 1.0
+# No drainer thread in the test process: tests drain explicitly, or run a server.
+MESSAGING_OUTBOX_DRAIN_INTERVAL = 0.0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405
 CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"wellwon_test{_suffix}:gateway:"  # noqa: F405

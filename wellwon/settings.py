@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "messaging.outbox_worker.outbox_drainer_middleware",
     # Last: turns a login refused by django-axes into its 429 (wellwon.login_lockout).
     "axes.middleware.AxesMiddleware",
 ]
@@ -206,6 +207,13 @@ SCYLLA_REQUEST_TIMEOUT = env_float("SCYLLA_REQUEST_TIMEOUT", 5.0)
 # Reactions: any one Unicode emoji, plus these custom names; distinct emoji per message.
 MESSAGING_REACTION_CUSTOM_EMOJI = env_list("REACTION_CUSTOM_EMOJI", [])
 MESSAGING_REACTION_MAX_DISTINCT = env_int("REACTION_MAX_DISTINCT", 20, minimum=1)
+
+# The follower outbox (messaging.conf.OutboxSettings): PostgreSQL follow-ups of a
+# message write that failed are redone by each server process's drainer thread.
+MESSAGING_OUTBOX_GRACE = env_float("MESSAGING_OUTBOX_GRACE", 5.0)
+MESSAGING_OUTBOX_DRAIN_INTERVAL = env_float("MESSAGING_OUTBOX_DRAIN_INTERVAL", 2.0)
+MESSAGING_OUTBOX_RETRY_MAX = env_float("MESSAGING_OUTBOX_RETRY_MAX", 15.0)
+MESSAGING_LEDGER_LOCK_TIMEOUT = env_float("MESSAGING_LEDGER_LOCK_TIMEOUT", 5.0)
 
 # Health probes: each store must answer within this many seconds.
 HEALTH_CHECK_TIMEOUT = env_float("HEALTH_CHECK_TIMEOUT", 2.0)

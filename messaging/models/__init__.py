@@ -15,12 +15,15 @@ from messaging.models.chats import (
     direct_pair_key,
 )
 from messaging.models.idempotency import IdempotencyKey
+from messaging.models.outbox import FollowerTask, FollowUp
 from messaging.models.search import SearchEntry
 from messaging.models.templates import MessageTemplate
 
 __all__ = [
     "Chat",
     "ChatType",
+    "FollowUp",
+    "FollowerTask",
     "IdempotencyKey",
     "MessageTemplate",
     "Participant",

@@ -15,10 +15,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from cassandra import ConsistencyLevel
-from cassandra.cluster import EXEC_PROFILE_DEFAULT, Cluster, ExecutionProfile
-from cassandra.policies import DCAwareRoundRobinPolicy, WhiteListRoundRobinPolicy
 
+from benchmarks.chaos import messages_at
 from messaging.scylla import ScyllaClient, calculate_message_bucket
 from tests.cluster.conftest import host_up, log, node_address, start_node, stop_node, wait_until
 from tests.messaging.api_support import client_of, create_chat, make_user, messages_url
@@ -29,29 +27,13 @@ ROUNDS = 24
 
 
 def _contents(
-    cql: ScyllaClient, chat_id: uuid.UUID, ids: list[str], *, only: str | None = None
+    cql: ScyllaClient, chat_id: str, ids: list[str], *, only: str | None = None
 ) -> dict[str, tuple[str, bool]]:
     """id -> (content, has_reactions), read at ALL, or at ONE from node ``only`` alone."""
-    if only is None:
-        policy: object = DCAwareRoundRobinPolicy()
-        level, contact = ConsistencyLevel.ALL, list(cql.config.contact_points)
-    else:
-        policy, level, contact = WhiteListRoundRobinPolicy([only]), ConsistencyLevel.ONE, [only]
-    profile = ExecutionProfile(load_balancing_policy=policy, consistency_level=level)
-    cluster = Cluster(
-        contact, execution_profiles={EXEC_PROFILE_DEFAULT: profile}, protocol_version=4
-    )
-    try:
-        session = cluster.connect()
-        select = session.prepare(
-            f"SELECT message_id, content, has_reactions FROM {cql.keyspace}.messages"
-            " WHERE channel_id = ? AND bucket IN ?"
-        )
-        buckets = sorted({calculate_message_bucket(int(i)) for i in ids})
-        rows = session.execute(select, (chat_id, buckets))
-        return {str(r.message_id): (r.content, bool(r.has_reactions)) for r in rows}
-    finally:
-        cluster.shutdown()
+    buckets = sorted({calculate_message_bucket(int(i)) for i in ids})
+    contact = list(cql.config.contact_points)
+    found = messages_at(contact, cql.keyspace, uuid.UUID(chat_id), buckets, only=only)
+    return {str(i): (content, reacted) for i, (content, _, reacted) in found.items()}
 
 
 def test_edits_reactions_pins_reads_and_retries_see_a_write_one_replica_missed(
@@ -73,9 +55,7 @@ def test_edits_reactions_pins_reads_and_retries_see_a_write_one_replica_missed(
     ids = list(sent)
     start_node(3)
     wait_until(lambda: host_up(cluster_cql, node_address(3)), timeout=60, what="node 3 up")
-    missing_on_3 = set(ids) - set(
-        _contents(cluster_cql, uuid.UUID(chat_id), ids, only=node_address(3))
-    )
+    missing_on_3 = set(ids) - set(_contents(cluster_cql, chat_id, ids, only=node_address(3)))
     log(f"node 3 is back and lacks {len(missing_on_3)} of the {len(ids)} messages")
     assert missing_on_3, "the premise failed: hints reached node 3 before the reads"
 
@@ -113,7 +93,7 @@ def test_edits_reactions_pins_reads_and_retries_see_a_write_one_replica_missed(
             failures.append(("retry shows the edit", message_id, retried.get("content")))
     assert failures == [], failures
 
-    stored = _contents(cluster_cql, uuid.UUID(chat_id), ids)
+    stored = _contents(cluster_cql, chat_id, ids)
     undone = [i for i in ids if stored[i][0] != f"edited {ids.index(i)}" or not stored[i][1]]
     log(f"{len(ids)} messages: {len(undone)} edits or reactions undone")
     assert undone == []

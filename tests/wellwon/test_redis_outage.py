@@ -15,14 +15,8 @@ started again, empty. Answers are counted by endpoint and status:
 
 from __future__ import annotations
 
-import http.client
-import json
-import os
-import secrets
 import time
-from collections import Counter
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from django.conf import settings
@@ -31,8 +25,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
-from benchmarks.server import Server, ServerSpec
 from messaging.scylla import ScyllaClient
+from tests.live_server import Api, live_server
 from tests.messaging.api_support import create_chat, make_user
 from tests.private_redis import PrivateRedis, private_redis
 from wellwon.throttling import THROTTLE_FALLBACK_CACHE, AnonRateThrottle
@@ -43,61 +37,10 @@ LEASE_TTL = 2.0
 OUTAGE = 3 * LEASE_TTL
 
 
-class Api:
-    """Plain HTTP to the server under test; counts every answer by (phase, name, status)."""
-
-    def __init__(self, port: int, token: str) -> None:
-        self.port = port
-        self.token = token
-        self.counts: Counter[tuple[str, str, int]] = Counter()
-        self.phase = "before"
-        self.body: Any = None  # the last answer's JSON
-
-    def call(self, name: str, method: str, path: str, body: dict[str, Any] | None = None) -> int:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
-        headers = {"Content-Type": "application/json"}
-        if self.token:
-            headers["Authorization"] = f"Token {self.token}"
-        try:
-            connection.request(method, path, json.dumps(body) if body else None, headers)
-            response = connection.getresponse()
-            status, text = response.status, response.read()
-        finally:
-            connection.close()
-        if status >= 500 and status != 503:
-            raise AssertionError(f"{method} {path} answered {status}: {text[:500]!r}")
-        self.counts[(self.phase, name, status)] += 1
-        self.body = json.loads(text) if text.startswith(b"{") else None
-        return status
-
-    def seen(self, phase: str, name: str) -> dict[int, int]:
-        return {s: n for (p, e, s), n in self.counts.items() if p == phase and e == name}
-
-
 @pytest.fixture
 def redis_server() -> Iterator[PrivateRedis]:
     with private_redis() as server:
         yield server
-
-
-def _server_env(redis: PrivateRedis) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(
-        DJANGO_SETTINGS_MODULE="wellwon.settings",
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        SECURE_SSL_REDIRECT="false",
-        ALLOWED_HOSTS="127.0.0.1",
-        POSTGRES_DB=str(settings.DATABASES["default"]["NAME"]),
-        POSTGRES_PASSWORD=str(settings.DATABASES["default"]["PASSWORD"]),  # none with DEBUG off
-        SCYLLA_KEYSPACE=settings.SCYLLA_KEYSPACE,
-        REDIS_URL=redis.url,
-        REDIS_KEY_PREFIX=f"outage-{secrets.token_hex(4)}",
-        PRESENCE_WORKER_LEASE_TTL=str(LEASE_TTL),
-        THROTTLE_USER="100000/min",  # on (it counts in Redis), never reached here
-        LOG_LEVEL="ERROR",
-    )
-    return env
 
 
 def _round(api: Api, chat_id: str, template_id: int, n: int) -> None:
@@ -114,8 +57,8 @@ def test_the_api_answers_without_redis_and_recovers_by_itself(
     alice, bob = make_user("alice"), make_user("bob")
     chat_id = create_chat(alice, bob)["id"]
     token = Token.objects.create(user=alice).key
-    with Server(
-        ServerSpec(workers=2, worker_class="gthread", threads=2), _server_env(redis_server)
+    with live_server(
+        REDIS_URL=redis_server.url, PRESENCE_WORKER_LEASE_TTL=str(LEASE_TTL)
     ) as server:
         api = Api(server.port, token)
         template = {"name": "greeting", "body": "hello {name}"}
