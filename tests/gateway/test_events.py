@@ -144,6 +144,7 @@ class TestMembership:
         self, servers: list[Server], people: tuple[Person, ...]
     ) -> None:
         ann, bob, cat = people
+        make_chat(ann, cat)  # people are added by those who already share a chat with them
         chat = make_chat(ann, bob)
         socket = identified(servers[1], cat)
         servers[0].call(
