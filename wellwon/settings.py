@@ -302,6 +302,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "messaging.api.schema_rules.forbid_nul_characters",
+    ],
 }
 
 # Request size limit: a chat message body is small; anything bigger is refused early.
