@@ -91,7 +91,11 @@ class ScyllaClient:
         self.config = config
         self.keyspace = config.keyspace
         self.metrics = ScyllaMetrics(enabled=config.metrics_enabled)
-        self._consistency = {False: config.read_consistency, True: config.write_consistency}
+        # Each execution profile's consistency level, for the latency series' labels.
+        self._consistency = {
+            name: consistency_name(profile.consistency_level, NO_CONSISTENCY)
+            for name, profile in self._execution_profiles().items()
+        }
         self.breaker = CircuitBreaker(
             failure_threshold=config.breaker_failure_threshold,
             reset_seconds=config.breaker_reset_seconds,
@@ -130,13 +134,7 @@ class ScyllaClient:
         if not self.breaker.allow():
             raise self._open_error()
         config = self.config
-        profiles: dict[object, ExecutionProfile] = {
-            READ_PROFILE: self._profile(config.read_consistency, named_tuple_factory),
-            WRITE_PROFILE: self._profile(config.write_consistency, named_tuple_factory),
-            READ_TUPLES_PROFILE: self._profile(config.read_consistency, tuple_factory),
-            WRITE_TUPLES_PROFILE: self._profile(config.write_consistency, tuple_factory),
-        }
-        cluster = self._new_cluster(profiles)
+        cluster = self._new_cluster(self._execution_profiles())
         started = time.perf_counter()
         try:
             session = cluster.connect()
@@ -154,6 +152,17 @@ class ScyllaClient:
         _register_exit_hook()
         logger.info("CQL session open to %s (keyspace %s)", config.contact_points, self.keyspace)
         return session
+
+    def _execution_profiles(self) -> dict[object, ExecutionProfile]:
+        """The profiles a statement runs under: each cluster gets its own, and the client
+        reads their levels once, so the latency series name the level a statement used."""
+        config = self.config
+        return {
+            READ_PROFILE: self._profile(config.read_consistency, named_tuple_factory),
+            WRITE_PROFILE: self._profile(config.write_consistency, named_tuple_factory),
+            READ_TUPLES_PROFILE: self._profile(config.read_consistency, tuple_factory),
+            WRITE_TUPLES_PROFILE: self._profile(config.write_consistency, tuple_factory),
+        }
 
     def _profile(self, consistency: str, row_factory: Callable[..., Any]) -> ExecutionProfile:
         return ExecutionProfile(
@@ -269,13 +278,14 @@ class ScyllaClient:
         tuples: bool = False,
     ) -> ResultSet:
         """Runs a statement; ``write`` picks the write consistency, ``tuples`` plain-tuple rows."""
-        kwargs: dict[str, Any] = {"execution_profile": _profile(write, tuples)}
+        profile = _profile(write, tuples)
+        kwargs: dict[str, Any] = {"execution_profile": profile}
         if timeout is not None:
             kwargs["timeout"] = timeout
         return self._guarded(
             lambda: self.session.execute(statement, params, **kwargs),
             self.metrics.statement_name(statement),
-            self._consistency_of(statement, write),
+            self._consistency_of(statement, profile),
         )
 
     def execute_async(
@@ -345,9 +355,10 @@ class ScyllaClient:
         write: bool,
         tuples: bool,
     ) -> ResponseFuture:
-        labels = (self.metrics.statement_name(statement), self._consistency_of(statement, write))
+        profile = _profile(write, tuples)
+        labels = (self.metrics.statement_name(statement), self._consistency_of(statement, profile))
         started = time.perf_counter()
-        future = session.execute_async(statement, params, execution_profile=_profile(write, tuples))
+        future = session.execute_async(statement, params, execution_profile=profile)
         future.add_callbacks(
             callback=self._on_async_success,
             callback_args=(started, labels),
@@ -357,10 +368,10 @@ class ScyllaClient:
         return future
 
     # ------------------------------------------------------------ internals
-    def _consistency_of(self, statement: object, write: bool) -> str:
+    def _consistency_of(self, statement: object, profile: object) -> str:
         """The statement's own consistency level if it has one, else its profile's."""
         level = getattr(statement, "consistency_level", None)
-        return consistency_name(level, self._consistency[write])
+        return consistency_name(level, self._consistency.get(profile, NO_CONSISTENCY))
 
     def _guarded(self, call: Callable[[], Any], name: str, consistency: str) -> Any:
         if not self.breaker.allow():
