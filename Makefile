@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: venv services run test test-cluster lint stop status
+.PHONY: venv services run test test-cluster chaos lint stop status
 
 venv: $(VENV)/.installed
 
@@ -22,12 +22,15 @@ $(VENV)/.installed: pyproject.toml
 services: venv
 	services/stack up
 
+# Development values, set explicitly: the settings are production's unless told otherwise.
+DEV_ENV := DEBUG=true
+
 run: services
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py scylla_migrate
-	$(BIN)/python manage.py seed_demo
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py scylla_migrate
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	@echo "[make] http://$(HOST):$(PORT)/api/ (browsable API), /admin/ — demo login: demo / demo-password"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The 3-node phase runs on these loopback addresses (RF 3, its own test keyspace).
 CLUSTER_ADDRS ?= 127.0.0.1 127.0.0.2 127.0.0.3
@@ -48,6 +51,14 @@ test: services
 test-cluster: venv
 	$(CLUSTER_ENV) services/stack up --nodes 3
 	$(CLUSTER_ENV) $(BIN)/pytest -m cluster
+
+# The chaos run on the 3-node cluster (benchmarks/chaos.py): 5 minutes of writes while
+# nodes are killed and Redis and PostgreSQL stopped; prints what was lost. It stops the
+# services on purpose: never beside other runs. Bounded: killed after 15 minutes at most.
+CHAOS_SECONDS ?= 300
+chaos: venv
+	$(CLUSTER_ENV) services/stack up --nodes 3
+	$(CLUSTER_ENV) timeout 900 $(BIN)/python -m benchmarks.chaos --duration $(CHAOS_SECONDS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -53,6 +53,7 @@ def child_env() -> dict[str, str]:
         SCYLLA_KEYSPACE=KEYSPACE,
         REDIS_KEY_PREFIX=REDIS_PREFIX,
         POSTGRES_DB=bench_database(),
+        POSTGRES_PASSWORD=env.get("POSTGRES_PASSWORD", "wellwon"),  # no default with DEBUG off
         LOG_LEVEL="WARNING",
     )
     env["BENCH_SECRET_KEY"] = env["SECRET_KEY"]  # one key for every child of the run

@@ -18,6 +18,14 @@ any of these names (durations in seconds):
 ``PRESENCE_MEMBERSHIP_CHECK`` ("messaging.selectors.user_is_participant")
     Dotted path to ``(user, chat_id: UUID) -> bool``; imported on use, so the
     two apps do not import each other at start-up.
+``PRESENCE_READ_ONLY_CHECK`` ("messaging.selectors.chat_is_read_only")
+    Dotted path to ``(chat_id: UUID) -> bool``: True for a chat nobody may type
+    in (archived); typing there answers 403.
+``PRESENCE_VISIBILITY_CHECK`` ("messaging.selectors.users_sharing_a_chat")
+    Dotted path to ``(user, user_ids) -> set[int]``: which of ``user_ids`` the
+    caller may see the presence of. The others read as offline, never seen,
+    exactly like ids that belong to nobody, so presence does not tell who
+    exists or who is online to strangers.
 ``PRESENCE_COUNTER_TTL`` (600)
     How long a cached counter lives before it is rebuilt from its durable
     source: the bound on staleness after an increment lost to an outage.
@@ -29,7 +37,7 @@ any of these names (durations in seconds):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 from uuid import UUID
@@ -39,6 +47,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 MembershipCheck = Callable[[Any, UUID], bool]
+VisibilityCheck = Callable[[Any, Sequence[int]], set[int]]
+ReadOnlyCheck = Callable[[UUID], bool]
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,8 @@ class PresenceSettings:
     last_seen_ttl: float = 30 * 24 * 3600.0
     max_users: int = 100
     membership_check: str = "messaging.selectors.user_is_participant"
+    visibility_check: str = "messaging.selectors.users_sharing_a_chat"
+    read_only_check: str = "messaging.selectors.chat_is_read_only"
     counter_ttl: float = 600.0
     counter_rebuild_timeout: float = 10.0
     worker_lease_ttl: float = 30.0
@@ -75,10 +87,24 @@ def presence_settings() -> PresenceSettings:
     return PresenceSettings.from_django()
 
 
-def membership_check() -> MembershipCheck:
-    path = presence_settings().membership_check
+def _hook(name: str) -> Any:
+    path = getattr(presence_settings(), name)
     try:
-        check: MembershipCheck = import_string(path)
+        return import_string(path)
     except ImportError as exc:
-        raise ImproperlyConfigured(f"PRESENCE_MEMBERSHIP_CHECK={path!r}: {exc}") from exc
+        raise ImproperlyConfigured(f"PRESENCE_{name.upper()}={path!r}: {exc}") from exc
+
+
+def membership_check() -> MembershipCheck:
+    check: MembershipCheck = _hook("membership_check")
+    return check
+
+
+def visibility_check() -> VisibilityCheck:
+    check: VisibilityCheck = _hook("visibility_check")
+    return check
+
+
+def read_only_check() -> ReadOnlyCheck:
+    check: ReadOnlyCheck = _hook("read_only_check")
     return check

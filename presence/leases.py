@@ -12,8 +12,8 @@ counts the TTL from the moment it *sent* the last successful renewal, so it
 stops before Redis can hand the id to someone else. After that, or after a
 fork (the child must not share its parent's id), the next
 ``lease_worker_id()`` leases a fresh id. When no id is free or Redis cannot
-be reached, it raises RuntimeError: refusing to generate ids is better than
-sharing a worker id.
+be reached, it raises ``WorkerIdUnavailable`` (a RuntimeError; the API
+answers 503): refusing to generate ids is better than sharing a worker id.
 
 ``lease_worker_id`` is the process-wide entry point, named by the setting
 ``SNOWFLAKE_WORKER_ID_PROVIDER = "presence.leases.lease_worker_id"``; call it
@@ -38,6 +38,11 @@ from presence.store import REDIS_DOWN, LuaScript, redis_client, redis_key, secon
 logger = logging.getLogger(__name__)
 
 WORKER_ID_COUNT = 1024  # 10 bits of a Snowflake id
+
+
+class WorkerIdUnavailable(RuntimeError):
+    """No worker id can be leased now (Redis unreachable, or all ids taken)."""
+
 
 _ACQUIRE = LuaScript(
     """
@@ -93,7 +98,7 @@ class WorkerIdLease:
     def acquire(self) -> int:
         """Lease a free worker id (trying them from a random start) and return it.
 
-        RuntimeError when all 1024 are taken or Redis cannot be reached.
+        WorkerIdUnavailable when all 1024 are taken or Redis cannot be reached.
         """
         sent = time.monotonic()
         try:
@@ -109,12 +114,12 @@ class WorkerIdLease:
                 ],
             )
         except REDIS_DOWN as exc:
-            raise RuntimeError(
+            raise WorkerIdUnavailable(
                 f"Cannot lease a Snowflake worker id: Redis is unreachable ({exc}). "
                 "Refusing to generate ids rather than risk sharing a worker id."
             ) from exc
         if worker_id < 0:
-            raise RuntimeError(
+            raise WorkerIdUnavailable(
                 f"Cannot lease a Snowflake worker id: all {WORKER_ID_COUNT} are taken "
                 f"under {self._key('*')!r}. Refusing to generate ids rather than share one."
             )
@@ -189,7 +194,7 @@ _current: _ProcessLease | None = None
 def lease_worker_id() -> int:
     """This process's Snowflake worker id, leased (or re-leased) in Redis on need.
 
-    RuntimeError when no id can be leased (all taken, or Redis unreachable).
+    WorkerIdUnavailable when no id can be leased (all taken, or Redis unreachable).
     """
     global _current
     with _lock:

@@ -18,6 +18,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from presence.conf import presence_settings
+from presence.signals import presence_changed
 from presence.store import (
     LUA_NOW,
     LuaScript,
@@ -41,10 +42,14 @@ SETTABLE_STATUSES = (Status.ONLINE, Status.AWAY, Status.DND)
 _HEARTBEAT = LuaScript(
     LUA_NOW
     + """
--- KEYS[1] the user's hash; ARGV[1] status; ARGV[2] how long to remember, ms
+-- KEYS[1] the user's hash; ARGV[1] status; ARGV[2] how long to remember, ms;
+-- ARGV[3] the online window, ms. Returns {now, 1 if others now see something new}.
+local before = redis.call('HMGET', KEYS[1], 'status', 'seen')
+local changed = 0
+if before[1] ~= ARGV[1] or now - tonumber(before[2]) > tonumber(ARGV[3]) then changed = 1 end
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'seen', fmt(now))
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return now
+return {now, changed}
 """
 )
 
@@ -68,9 +73,15 @@ def set_presence(user_id: int, status: Status | str) -> datetime:
     chosen = Status(status)
     if chosen not in SETTABLE_STATUSES:
         raise ValueError(f"status must be one of {', '.join(SETTABLE_STATUSES)}")
-    keep_ms = seconds_to_ms(presence_settings().last_seen_ttl)
-    seen_ms = _HEARTBEAT(redis_client(), [_key(user_id)], [chosen.value, keep_ms])
-    return datetime_from_ms(seen_ms)
+    conf = presence_settings()
+    keep_ms, window_ms = seconds_to_ms(conf.last_seen_ttl), seconds_to_ms(conf.online_window)
+    seen_ms, changed = _HEARTBEAT(
+        redis_client(), [_key(user_id)], [chosen.value, keep_ms, window_ms]
+    )
+    seen = datetime_from_ms(seen_ms)
+    if changed:  # a status change, or back online: not every heartbeat
+        presence_changed.send(sender=None, user_id=user_id, status=chosen.value, last_seen=seen)
+    return seen
 
 
 def get_presence_many(user_ids: Iterable[int]) -> dict[int, PresenceInfo]:

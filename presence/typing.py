@@ -18,6 +18,7 @@ from datetime import datetime
 from uuid import UUID
 
 from presence.conf import presence_settings
+from presence.signals import typing_started
 from presence.store import (
     LUA_NOW,
     LuaScript,
@@ -67,7 +68,9 @@ def start_typing(chat_id: UUID, user_id: int) -> datetime:
     """
     ttl_ms = seconds_to_ms(presence_settings().typing_ttl)
     expires_ms = _START(redis_client(), [_key(chat_id)], [user_id, ttl_ms])
-    return datetime_from_ms(expires_ms)
+    expires_at = datetime_from_ms(expires_ms)
+    typing_started.send(sender=None, chat_id=chat_id, user_id=user_id, expires_at=expires_at)
+    return expires_at
 
 
 def stop_typing(chat_id: UUID, user_id: int) -> None:

@@ -1,4 +1,4 @@
-"""The project as a Django app: only so that tracing is set up while Django starts."""
+"""The project as a Django app, for what belongs to no pluggable app: credentials, tracing."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ class WellwonConfig(AppConfig):
     verbose_name = "WellWon"
 
     def ready(self) -> None:
+        # Connects the signals that route every credential change to one function.
+        from wellwon import credentials  # noqa: F401
         from wellwon.tracing import configure_tracing
 
         configure_tracing()

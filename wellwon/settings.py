@@ -1,13 +1,16 @@
 """Django settings for WellWon, read entirely from environment variables.
 
-Every variable has a development default that works with ``services/stack up``;
-``.env.example`` lists them all. Production sets DEBUG=false, which makes
-SECRET_KEY mandatory.
+Safe by default: DEBUG is off unless DEBUG=true, and with it off SECRET_KEY and
+POSTGRES_PASSWORD (or DATABASE_URL) have no defaults. Development (``make run``,
+the test settings) sets DEBUG=true, and then every variable has a default that
+works with ``services/stack up``; ``.env.example`` lists them all.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -26,7 +29,7 @@ from wellwon.env import (
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 _DEV_SECRET = "dev-only-insecure-secret-key-change-me-0123456789abcdefghij"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if DEBUG else None)
 if not DEBUG and SECRET_KEY == _DEV_SECRET:
@@ -50,6 +53,7 @@ INSTALLED_APPS = [
     "messaging",
     "messaging.telegram",
     "presence",
+    "axes",
     "wellwon",  # last: its ready() sets up tracing (wellwon.tracing) when it is on
 ]
 
@@ -62,6 +66,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "messaging.outbox_worker.outbox_drainer_middleware",
+    # Last: turns a login refused by django-axes into its 429 (wellwon.login_lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wellwon.urls"
@@ -102,7 +109,8 @@ def _database() -> dict[str, object]:
             "ENGINE": "django.db.backends.postgresql",
             "NAME": env_str("POSTGRES_DB", "wellwon"),
             "USER": env_str("POSTGRES_USER", "wellwon"),
-            "PASSWORD": env_str("POSTGRES_PASSWORD", "wellwon"),
+            # The development account's password is no default for production.
+            "PASSWORD": env_str("POSTGRES_PASSWORD", "wellwon" if DEBUG else None),
             "HOST": env_str("POSTGRES_HOST", "127.0.0.1"),
             "PORT": env_int("POSTGRES_PORT", 5432, minimum=1, maximum=65535),
             "CONN_MAX_AGE": 60,
@@ -131,7 +139,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ConfigError(f"REDIS_URL={REDIS_URL!r} must start with redis://, rediss:// or unix://")
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": REDIS_URL,
@@ -140,8 +148,31 @@ CACHES = {
             "SOCKET_TIMEOUT": env_float("REDIS_TIMEOUT", 0.5),
         },
         "KEY_PREFIX": env_str("REDIS_KEY_PREFIX", "wellwon"),
+    },
+    # Where DRF's throttles count while Redis is down (wellwon.throttling).
+    "throttle-fallback": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "throttle-fallback",
+    },
+}
+# Lifetime of a Snowflake worker-id lease (presence.leases): sends go on for up to
+# this long into a Redis outage, then answer 503 until Redis is back.
+PRESENCE_WORKER_LEASE_TTL = env_float("PRESENCE_WORKER_LEASE_TTL", 30.0)
+# The newest page of each chat kept between writes (messaging.selectors.hot_pages).
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_MAX_AGE = env_float("PAGE_CACHE_MAX_AGE", 10.0)
+
+# The gateway's channel layer: Redis pub/sub, one subscription per chat per server process.
+CHANNEL_LAYERS: dict[str, dict[str, Any]] = {
+    "default": {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{CACHES['default']['KEY_PREFIX']}:gateway:"},
     }
 }
+GATEWAY_HEARTBEAT_INTERVAL = env_float("GATEWAY_HEARTBEAT_INTERVAL", 30.0)
+GATEWAY_IDENTIFY_TIMEOUT = env_float("GATEWAY_IDENTIFY_TIMEOUT", 10.0)
+GATEWAY_MAX_CONNECTIONS_PER_USER = env_int("GATEWAY_MAX_CONNECTIONS_PER_USER", 10, minimum=1)
+GATEWAY_MAX_BACKLOG = env_int("GATEWAY_MAX_BACKLOG", 1000, minimum=1)
 
 
 # CQL message store (the seed's names).
@@ -166,9 +197,23 @@ SCYLLA_REPLICATION = env_parsed(
 _CONSISTENCY = ("ONE", "TWO", "THREE", "QUORUM", "ALL", "LOCAL_QUORUM", "EACH_QUORUM", "LOCAL_ONE")
 SCYLLA_WRITE_CONSISTENCY = env_choice("SCYLLA_WRITE_CONSISTENCY", "LOCAL_QUORUM", _CONSISTENCY)
 SCYLLA_READ_CONSISTENCY = env_choice("SCYLLA_READ_CONSISTENCY", "LOCAL_ONE", _CONSISTENCY)
+SCYLLA_FRESH_READ_CONSISTENCY = env_choice(
+    "SCYLLA_FRESH_READ_CONSISTENCY", "LOCAL_QUORUM", _CONSISTENCY
+)
 SCYLLA_CONNECT_TIMEOUT = env_float("SCYLLA_CONNECT_TIMEOUT", 3.0)
 SCYLLA_REQUEST_TIMEOUT = env_float("SCYLLA_REQUEST_TIMEOUT", 5.0)
 
+
+# Reactions: any one Unicode emoji, plus these custom names; distinct emoji per message.
+MESSAGING_REACTION_CUSTOM_EMOJI = env_list("REACTION_CUSTOM_EMOJI", [])
+MESSAGING_REACTION_MAX_DISTINCT = env_int("REACTION_MAX_DISTINCT", 20, minimum=1)
+
+# The follower outbox (messaging.conf.OutboxSettings): PostgreSQL follow-ups of a
+# message write that failed are redone by each server process's drainer thread.
+MESSAGING_OUTBOX_GRACE = env_float("MESSAGING_OUTBOX_GRACE", 5.0)
+MESSAGING_OUTBOX_DRAIN_INTERVAL = env_float("MESSAGING_OUTBOX_DRAIN_INTERVAL", 2.0)
+MESSAGING_OUTBOX_RETRY_MAX = env_float("MESSAGING_OUTBOX_RETRY_MAX", 15.0)
+MESSAGING_LEDGER_LOCK_TIMEOUT = env_float("MESSAGING_LEDGER_LOCK_TIMEOUT", 5.0)
 
 # Health probes: each store must answer within this many seconds.
 HEALTH_CHECK_TIMEOUT = env_float("HEALTH_CHECK_TIMEOUT", 2.0)
@@ -194,6 +239,24 @@ TRACING_EXPORTER = env_choice("TRACING_EXPORTER", "otlp", ("otlp", "console"))
 # X-Telegram-Bot-Api-Secret-Token header. Unset: the webhook refuses every delivery (403).
 TELEGRAM_WEBHOOK_SECRET = env_optional("TELEGRAM_WEBHOOK_SECRET")
 
+# Password guessing (django-axes, on every login: admin, /api-auth/login/, the token):
+# after LOGIN_FAILURE_LIMIT failures of one username from one address, even the right
+# password is refused (429) for LOGIN_LOCKOUT_MINUTES. Keyed by the pair, so nobody can
+# lock an account out for everyone; attempts and lockouts are rows in the admin.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_float("LOGIN_LOCKOUT_MINUTES", 15.0))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "wellwon.login_lockout.lockout_response"
+AXES_VERBOSE = False  # no INFO line per login; lockouts are still logged as warnings
+
+# API tokens live this long from their creation; logging in again then gives a new one.
+AUTH_TOKEN_TTL_HOURS = env_float("AUTH_TOKEN_TTL_HOURS", 30 * 24.0)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -204,7 +267,7 @@ AUTH_PASSWORD_VALIDATORS = [
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes an anonymous caller's answer a 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "wellwon.credentials.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -220,8 +283,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "wellwon.throttling.AnonRateThrottle",
+        "wellwon.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("THROTTLE_ANON", "60/min"),

@@ -25,6 +25,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from messaging.repository import errors as repo_errors
 from messaging.scylla.errors import MessageStoreError
 from messaging.services.errors import InvalidInput, NotFound, NotPermitted
+from presence.leases import WorkerIdUnavailable
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -33,6 +34,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return response
     if isinstance(exc, MessageStoreError):
         return _unavailable(str(exc))
+    if isinstance(exc, WorkerIdUnavailable):
+        return _unavailable(f"New messages cannot be given ids now: {exc}")
     if isinstance(exc, RedisConnectionError | RedisTimeoutError):
         return _unavailable(f"The presence store (Redis) is unavailable: {exc}")
     if isinstance(exc, OperationalError | InterfaceError) or type(exc) is DatabaseError:

@@ -47,13 +47,29 @@ class Chat(models.Model):
     archived = models.BooleanField(default=False)
     # The Telegram chat mirrored into this one (Bot API form, -100... for supergroups).
     telegram_chat_id = models.BigIntegerField(null=True, blank=True, unique=True)
+    # A direct chat's two user ids, "<lower>:<higher>"; unique, so a pair has one direct
+    # chat even when two requests race (see direct_pair_key). Empty for other types.
+    direct_pair = models.CharField(max_length=41, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ("-updated_at",)
         indexes = [models.Index(fields=["-updated_at", "id"], name="chat_recent_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["direct_pair"],
+                condition=~models.Q(direct_pair=""),
+                name="chat_one_direct_per_pair",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.type})"
+
+
+def direct_pair_key(user_id: int, other_id: int) -> str:
+    """The ``direct_pair`` of two users, the same whoever opens the chat."""
+    low, high = sorted((int(user_id), int(other_id)))
+    return f"{low}:{high}"
 
 
 class Participant(models.Model):

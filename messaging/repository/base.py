@@ -25,13 +25,17 @@ class RepositoryBase:
         self.client.name_statements(self._sql.names())
         self._runner = PlanRunner(self.client)
 
-    def _select_message(self, channel_id: UUID, message_id: int) -> Query:
+    def _select_message(self, channel_id: UUID, message_id: int, *, fresh: bool) -> Query:
         bucket = calculate_message_bucket(message_id)
-        return Query(self._sql.select_message, (channel_id, bucket, message_id), tuples=True)
+        key = (channel_id, bucket, message_id)
+        return Query(self._sql.select_message, key, tuples=True, fresh=fresh)
 
     def _live_message(self, channel_id: UUID, message_id: int) -> Plan[StoredMessage]:
-        """The message, which must exist in this channel and not be deleted."""
-        rows = yield self._select_message(channel_id, message_id)
+        """The message, which must exist in this channel and not be deleted.
+
+        Read at the fresh consistency: every caller writes what it decides from it.
+        """
+        rows = yield self._select_message(channel_id, message_id, fresh=True)
         if not rows:
             raise MessageNotFound(channel_id, message_id)
         message = decode_message(rows[0])

@@ -53,7 +53,7 @@ class ChannelPlans(RepositoryBase):
     def plan_unpin_message(self, channel_id: UUID, message_id: int) -> Plan[bool]:
         """True when the message was pinned."""
         key = (check_channel_id(channel_id), check_message_id(message_id))
-        rows = yield Query(self._sql.select_pin, key)
+        rows = yield Query(self._sql.select_pin, key, fresh=True)
         if not rows:
             return False
         yield Query(self._sql.unpin, key, write=True)
@@ -75,7 +75,7 @@ class ChannelPlans(RepositoryBase):
         check_channel_id(channel_id)
         check_user_id(user_id)
         check_message_id(message_id)
-        found = yield self._select_message(channel_id, message_id)
+        found = yield self._select_message(channel_id, message_id, fresh=True)
         if not found:
             raise MessageNotFound(channel_id, message_id)
         yield Query(

@@ -120,7 +120,8 @@ class MessagePlans(RepositoryBase):
     ) -> Plan[set[int]]:
         """Which of these messages already have their row (a claim without a row is repaired)."""
         reads = [
-            self._select_message(encoded[i].channel_id, encoded[i].message_id) for i in indexes
+            self._select_message(encoded[i].channel_id, encoded[i].message_id, fresh=True)
+            for i in indexes
         ]
         results = yield Fanout(reads, concurrency)
         return {index for index, rows in zip(indexes, results, strict=True) if rows}
@@ -149,9 +150,13 @@ class MessagePlans(RepositoryBase):
             for channel_id, last in newest.items()
         ]
 
-    def plan_get_message(self, channel_id: UUID, message_id: int) -> Plan[StoredMessage | None]:
+    def plan_get_message(
+        self, channel_id: UUID, message_id: int, *, fresh: bool = False
+    ) -> Plan[StoredMessage | None]:
+        """``fresh``: read at SCYLLA_FRESH_READ_CONSISTENCY, for a caller that writes
+        what it decides from the answer (it sees every acknowledged write)."""
         rows = yield self._select_message(
-            check_channel_id(channel_id), check_message_id(message_id)
+            check_channel_id(channel_id), check_message_id(message_id), fresh=fresh
         )
         return decode_message(rows[0]) if rows else None
 
@@ -229,7 +234,7 @@ class MessagePlans(RepositoryBase):
         """
         check_channel_id(channel_id)
         check_message_id(message_id)
-        rows = yield self._select_message(channel_id, message_id)
+        rows = yield self._select_message(channel_id, message_id, fresh=True)
         if not rows:
             raise MessageNotFound(channel_id, message_id)
         previous = decode_message(rows[0])

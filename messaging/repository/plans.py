@@ -39,6 +39,7 @@ class Query:
     write: bool = False
     lwt: bool = False  # a lightweight transaction: Paxos at LOCAL_SERIAL
     tuples: bool = False  # rows as plain tuples (decoded by the caller), not namedtuples
+    fresh: bool = False  # a read that decides a write: at the fresh read consistency
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +92,9 @@ class PlanRunner:
     def _execute(self, step: Step) -> Rows | list[Rows]:
         if isinstance(step, Query):
             statement, params = self._statement(step)
-            result = self.client.execute(statement, params, write=step.write, tuples=step.tuples)
+            result = self.client.execute(
+                statement, params, write=step.write, tuples=step.tuples, fresh=step.fresh
+            )
             return result.current_rows
         if isinstance(step, Batch):
             self.client.execute(self._batch(step), write=True)
@@ -108,7 +111,7 @@ class PlanRunner:
         if isinstance(step, Query):
             statement, params = self._statement(step)
             return await self.client.execute_aio(
-                statement, params, write=step.write, tuples=step.tuples
+                statement, params, write=step.write, tuples=step.tuples, fresh=step.fresh
             )
         if isinstance(step, Batch):
             await self.client.execute_aio(self._batch(step), write=True)
@@ -229,7 +232,7 @@ class _Fanout:
         try:
             statement, params = self._runner._bind(self._prepared[query.cql], query)
             future = self._runner.client.execute_async(
-                statement, params, write=query.write, tuples=query.tuples
+                statement, params, write=query.write, tuples=query.tuples, fresh=query.fresh
             )
         except Exception as exc:  # breaker open, session gone: fail the whole step
             self._settle(None, index, exc)

@@ -66,6 +66,10 @@ WRITE_PROFILE = "write"
 # result and a namedtuple per row, only to be thrown away.
 READ_TUPLES_PROFILE = "read_tuples"
 WRITE_TUPLES_PROFILE = "write_tuples"
+# Reads whose answer decides a write (read-modify-write, retries): at the fresh
+# read consistency, so they see what was acknowledged (read-your-writes).
+FRESH_READ_PROFILE = "fresh_read"
+FRESH_READ_TUPLES_PROFILE = "fresh_read_tuples"
 
 # Errors that mean "the cluster cannot serve this now", as opposed to a bad statement.
 AVAILABILITY_ERRORS: tuple[type[BaseException], ...] = (
@@ -162,6 +166,8 @@ class ScyllaClient:
             WRITE_PROFILE: self._profile(config.write_consistency, named_tuple_factory),
             READ_TUPLES_PROFILE: self._profile(config.read_consistency, tuple_factory),
             WRITE_TUPLES_PROFILE: self._profile(config.write_consistency, tuple_factory),
+            FRESH_READ_PROFILE: self._profile(config.fresh_read_consistency, named_tuple_factory),
+            FRESH_READ_TUPLES_PROFILE: self._profile(config.fresh_read_consistency, tuple_factory),
         }
 
     def _profile(self, consistency: str, row_factory: Callable[..., Any]) -> ExecutionProfile:
@@ -276,9 +282,11 @@ class ScyllaClient:
         write: bool = False,
         timeout: float | None = None,
         tuples: bool = False,
+        fresh: bool = False,
     ) -> ResultSet:
-        """Runs a statement; ``write`` picks the write consistency, ``tuples`` plain-tuple rows."""
-        profile = _profile(write, tuples)
+        """Runs a statement; ``write`` picks the write consistency, ``fresh`` the fresh
+        read consistency, ``tuples`` plain-tuple rows."""
+        profile = _profile(write, tuples, fresh)
         kwargs: dict[str, Any] = {"execution_profile": profile}
         if timeout is not None:
             kwargs["timeout"] = timeout
@@ -295,11 +303,12 @@ class ScyllaClient:
         *,
         write: bool = False,
         tuples: bool = False,
+        fresh: bool = False,
     ) -> ResponseFuture:
         """Starts a statement; metrics and the breaker are updated when it completes."""
         if not self.breaker.allow():
             raise self._open_error()
-        return self._start(self.session, statement, params, write, tuples)
+        return self._start(self.session, statement, params, _profile(write, tuples, fresh))
 
     async def execute_aio(
         self,
@@ -308,6 +317,7 @@ class ScyllaClient:
         *,
         write: bool = False,
         tuples: bool = False,
+        fresh: bool = False,
     ) -> list[Any]:
         """Awaits a statement sent by the driver's own I/O thread (see ``handoff``).
 
@@ -338,7 +348,7 @@ class ScyllaClient:
 
         def start() -> None:
             try:
-                future = self._start(session, statement, params, write, tuples)
+                future = self._start(session, statement, params, _profile(write, tuples, fresh))
             except Exception as exc:  # the session closed meanwhile: this call fails
                 failed(exc)
                 return
@@ -352,10 +362,8 @@ class ScyllaClient:
         session: Session,
         statement: str | Statement | PreparedStatement,
         params: Params,
-        write: bool,
-        tuples: bool,
+        profile: object,
     ) -> ResponseFuture:
-        profile = _profile(write, tuples)
         labels = (self.metrics.statement_name(statement), self._consistency_of(statement, profile))
         started = time.perf_counter()
         future = session.execute_async(statement, params, execution_profile=profile)
@@ -415,7 +423,9 @@ class ScyllaClient:
         )
 
 
-def _profile(write: bool, tuples: bool) -> object:
+def _profile(write: bool, tuples: bool, fresh: bool = False) -> object:
+    if fresh and not write:
+        return FRESH_READ_TUPLES_PROFILE if tuples else FRESH_READ_PROFILE
     if tuples:
         return WRITE_TUPLES_PROFILE if write else READ_TUPLES_PROFILE
     return WRITE_PROFILE if write else READ_PROFILE

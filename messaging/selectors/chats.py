@@ -8,6 +8,7 @@ exist, so ids of other people's chats leak nothing.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
@@ -51,6 +52,24 @@ def user_is_participant(user: Any, chat_id: uuid.UUID) -> bool:
     except ChatNotFound:
         return False
     return Participant.objects.filter(chat_id=parsed, user_id=user_id).exists()
+
+
+def users_sharing_a_chat(user: Any, user_ids: Iterable[int]) -> set[int]:
+    """Those of ``user_ids`` who take part in at least one chat with ``user``: the people
+    whose presence ``user`` may see and whom ``user`` may add to a chat. One query."""
+    me = _user_id(user)
+    if me is None:
+        return set()
+    wanted = set(user_ids) - {me}
+    shared = Participant.objects.filter(
+        user_id__in=wanted, chat__participants__user_id=me
+    ).values_list("user_id", flat=True)
+    return set(shared)
+
+
+def chat_is_read_only(chat_id: uuid.UUID) -> bool:
+    """True for an archived chat (the presence app refuses typing in it)."""
+    return Chat.objects.filter(pk=chat_id, archived=True).exists()
 
 
 def participant_get(*, user: Any, chat_id: Any) -> Participant:

@@ -20,6 +20,7 @@ from datetime import datetime
 
 from messaging.models import Participant
 from messaging.repository.data import ReactionSummary, StoredMessage
+from messaging.selectors.hot_pages import newest_rows
 from messaging.selectors.stores import edit_history_repo, message_repo
 from messaging.selectors.users import UserProfile, unknown_profile, user_profiles
 from messaging.services.errors import MessageNotFoundInChat
@@ -113,9 +114,14 @@ def message_page(
     the last page in a direction may therefore be empty (its links are None).
     """
     chat_id = participant.chat_id
-    rows = message_repo().get_messages(
-        chat_id, limit=limit, before_id=before, after_id=after, around_id=around
-    )
+    if before is None and after is None and around is None:
+        rows = newest_rows(
+            chat_id, limit, lambda: message_repo().get_messages(chat_id, limit=limit)
+        )
+    else:
+        rows = message_repo().get_messages(
+            chat_id, limit=limit, before_id=before, after_id=after, around_id=around
+        )
     if after is not None:
         rows = rows[::-1]  # the repository reads forward in this mode
     messages = messages_hydrate(chat_id=chat_id, messages=rows, viewer_id=participant.user_id)
@@ -137,16 +143,19 @@ def message_page(
     )
 
 
-def stored_message(*, chat_id: uuid.UUID, message_id: int) -> StoredMessage:
-    """The message (deleted ones included) or ``MessageNotFoundInChat``."""
-    found = message_repo().get_message(chat_id, message_id)
+def stored_message(*, chat_id: uuid.UUID, message_id: int, fresh: bool = False) -> StoredMessage:
+    """The message (deleted ones included) or ``MessageNotFoundInChat``.
+
+    ``fresh`` for a use case that writes what it decides from it (read-your-writes).
+    """
+    found = message_repo().get_message(chat_id, message_id, fresh=fresh)
     if found is None:
         raise MessageNotFoundInChat()
     return found
 
 
-def message_get(*, participant: Participant, message_id: int) -> MessageView:
-    stored = stored_message(chat_id=participant.chat_id, message_id=message_id)
+def message_get(*, participant: Participant, message_id: int, fresh: bool = False) -> MessageView:
+    stored = stored_message(chat_id=participant.chat_id, message_id=message_id, fresh=fresh)
     return messages_hydrate(
         chat_id=participant.chat_id, messages=[stored], viewer_id=participant.user_id
     )[0]

@@ -2,9 +2,11 @@
 
 The last message of each chat comes from the CQL ``channel_metadata``
 (one ``IN`` query for the page) and its text and sender from the
-PostgreSQL ledger (one query for the page); a last message that was
-deleted shows as deleted. The message counts come from Redis counters. When the message
-store is disabled or down, chats are still listed, without last messages.
+PostgreSQL ledger (one query for the page). A last message without a ledger
+row is read from CQL: it was deleted (and shows so), or its follower has not
+run yet (a failure the outbox is healing), and then it shows as it is. The
+message counts come from Redis counters. When the message store is disabled
+or down, chats are still listed, without last messages.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 from django.db.models import Q
 
 from messaging.models import Chat, SearchEntry
+from messaging.repository.data import StoredMessage
 from messaging.scylla.errors import MessageStoreError
 from messaging.selectors.counters import chat_message_counts
 from messaging.selectors.messages import SYSTEM, profiles_for
@@ -59,10 +62,14 @@ def chat_previews(*, chats: Sequence[Chat]) -> dict[str, Any]:
         wanted = reduce(or_, (Q(chat_id=c, message_id=m) for c, m in last_ids.items()))
         for entry in SearchEntry.objects.filter(wanted).select_related("sender"):
             entries[(entry.chat_id, entry.message_id)] = entry
+    unindexed = {
+        chat_id: _unindexed(chat_id, message_id)
+        for chat_id, message_id in last_ids.items()
+        if (chat_id, message_id) not in entries
+    }
     gone_senders = [
-        meta.last_sender_id or 0
-        for chat_id, meta in metadata.items()
-        if chat_id in last_ids and (chat_id, last_ids[chat_id]) not in entries
+        message.sender_id if message is not None else metadata[chat_id].last_sender_id or 0
+        for chat_id, message in unindexed.items()
     ]
     gone_profiles = profiles_for(sorted(set(gone_senders))) if gone_senders else {}
     previews: dict[uuid.UUID, MessagePreview | None] = {}
@@ -74,12 +81,15 @@ def chat_previews(*, chats: Sequence[Chat]) -> dict[str, Any]:
             continue
         found = entries.get((chat_id, message_id))
         if found is None:
+            stored = unindexed[chat_id]
             previews[chat_id] = MessagePreview(
                 id=message_id,
-                content="",
-                sender=gone_profiles[meta.last_sender_id or 0],
-                created_at=meta.last_message_at,
-                deleted=True,
+                content=stored.content if stored is not None and not stored.is_deleted else "",
+                sender=gone_profiles[
+                    stored.sender_id if stored is not None else meta.last_sender_id or 0
+                ],
+                created_at=stored.created_at if stored is not None else meta.last_message_at,
+                deleted=stored is None or stored.is_deleted,
             )
             continue
         sender = (
@@ -97,3 +107,11 @@ def chat_previews(*, chats: Sequence[Chat]) -> dict[str, Any]:
             deleted=False,
         )
     return {"last_messages": previews, "message_counts": chat_message_counts(chat_ids=chat_ids)}
+
+
+def _unindexed(chat_id: uuid.UUID, message_id: int) -> StoredMessage | None:
+    """A last message the ledger lacks, from CQL; None if it is gone there too."""
+    try:
+        return message_repo().get_message(chat_id, message_id)
+    except MessageStoreError:
+        return None

@@ -7,40 +7,85 @@ Role rules, in one place:
 - owners and admins remove members, admins cannot remove the owner or other
   admins unless they are the owner; anyone may leave, except the owner, who
   archives the chat instead (a chat always has its owner);
-- a direct chat is exactly two people and never changes membership.
+- a direct chat is exactly two people and never changes membership;
+- people are added to an existing chat only if the actor can reach them (an active
+  account sharing a chat with the actor); an id of nobody, of a stranger or of a
+  deactivated account gets one and the same answer, so adding ids maps nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from messaging.models import Chat, ChatType, Participant, ParticipantRole, SearchEntry
+from messaging import events
+from messaging.models import (
+    Chat,
+    ChatType,
+    Participant,
+    ParticipantRole,
+    SearchEntry,
+    direct_pair_key,
+)
+from messaging.selectors.chats import users_sharing_a_chat
 from messaging.services.errors import InvalidInput, NotPermitted, ParticipantNotFound
 from messaging.services.followers import mirror_chat_metadata
 
 
+@dataclass(frozen=True)
+class ChatOpened:
+    chat: Chat
+    created: bool  # False: the pair's direct chat existed and is answered instead
+
+
 def chat_create(*, creator: Any, name: str, type: str, participant_ids: Sequence[int] = ()) -> Chat:
-    """Creates a chat with its creator as owner and the named users as members."""
+    """``chat_open`` for callers that need only the chat (the Telegram bridge)."""
+    return chat_open(creator=creator, name=name, type=type, participant_ids=participant_ids).chat
+
+
+def chat_open(
+    *, creator: Any, name: str, type: str, participant_ids: Sequence[int] = ()
+) -> ChatOpened:
+    """Creates a chat with its creator as owner and the named users as members.
+
+    A pair of people has one direct chat: opening it again (either of them, any
+    name) answers the existing one, archived or not. PostgreSQL's unique
+    ``direct_pair`` decides a race, so the loser answers the winner's chat.
+    """
     others = sorted({int(uid) for uid in participant_ids} - {creator.pk})
     if type == ChatType.DIRECT and len(others) != 1:
         raise InvalidInput("participants", "A direct chat has exactly one other participant.")
-    found = set(get_user_model().objects.filter(pk__in=others).values_list("pk", flat=True))
+    active = get_user_model().objects.filter(pk__in=others, is_active=True)
+    found = set(active.values_list("pk", flat=True))
     missing = [uid for uid in others if uid not in found]
     if missing:
         raise InvalidInput("participants", f"No such user: {', '.join(map(str, missing))}.")
-    with transaction.atomic():
-        chat = Chat.objects.create(name=name, type=type, created_by=creator)
-        Participant.objects.bulk_create(
-            [Participant(chat=chat, user=creator, role=ParticipantRole.OWNER)]
-            + [Participant(chat=chat, user_id=uid, role=ParticipantRole.MEMBER) for uid in others]
-        )
+    pair = direct_pair_key(creator.pk, others[0]) if type == ChatType.DIRECT else ""
+    existing = Chat.objects.filter(direct_pair=pair).first() if pair else None
+    if existing is not None:
+        return ChatOpened(chat=existing, created=False)
+    try:
+        with transaction.atomic():
+            chat = Chat.objects.create(name=name, type=type, created_by=creator, direct_pair=pair)
+            Participant.objects.bulk_create(
+                [Participant(chat=chat, user=creator, role=ParticipantRole.OWNER)]
+                + [
+                    Participant(chat=chat, user_id=uid, role=ParticipantRole.MEMBER)
+                    for uid in others
+                ]
+            )
+    except IntegrityError:
+        if not pair:
+            raise
+        return ChatOpened(chat=Chat.objects.get(direct_pair=pair), created=False)
     mirror_chat_metadata(chat=chat)
-    return chat
+    events.chat_joined(chat.pk, users=[creator.pk, *others])
+    return ChatOpened(chat=chat, created=True)
 
 
 def chat_update(
@@ -62,6 +107,7 @@ def chat_update(
     chat.save(update_fields=fields)
     if name is not None:
         mirror_chat_metadata(chat=chat)
+    events.chat_updated(chat)
     return chat
 
 
@@ -77,6 +123,7 @@ def participant_set_muted(*, participant: Participant, muted: bool) -> Participa
     if participant.muted != muted:
         participant.muted = muted
         participant.save(update_fields=["muted"])
+        events.chat_updated(participant.chat, users=[participant.user_id])
     return participant
 
 
@@ -93,16 +140,27 @@ def participant_add(
         raise NotPermitted("Only the chat's owner can make admins.")
     if chat.type == ChatType.DIRECT:
         raise InvalidInput("user", "A direct chat cannot take more participants.")
-    if not get_user_model().objects.filter(pk=user_id).exists():
-        raise InvalidInput("user", f"No such user: {user_id}.")
+    if not _reachable(actor, user_id):
+        raise InvalidInput("user", UNREACHABLE)
     newest = SearchEntry.objects.filter(chat=chat).aggregate(m=Max("message_id"))["m"]
     try:
         with transaction.atomic():
-            return Participant.objects.create(
+            added = Participant.objects.create(
                 chat=chat, user_id=user_id, role=role, last_read_message_id=newest
             )
     except IntegrityError:
         raise InvalidInput("user", "This user is already a participant.") from None
+    events.chat_joined(chat.pk, users=[user_id])
+    return added
+
+
+UNREACHABLE = "No user with this id that you can add: add people who share a chat with you."
+
+
+def _reachable(actor: Participant, user_id: int) -> bool:
+    if user_id not in users_sharing_a_chat(actor.user_id, [user_id]):
+        return False
+    return get_user_model().objects.filter(pk=user_id, is_active=True).exists()
 
 
 def participant_remove(*, actor: Participant, user_id: int) -> None:
@@ -115,6 +173,7 @@ def participant_remove(*, actor: Participant, user_id: int) -> None:
         if actor.role == ParticipantRole.OWNER:
             raise InvalidInput("user", "The owner cannot leave; archive the chat instead.")
         actor.delete()
+        events.chat_left(chat.pk, user_id=user_id)
         return
     if not actor.can_manage:
         raise NotPermitted("Only the chat's owner or admins can remove participants.")
@@ -126,3 +185,4 @@ def participant_remove(*, actor: Participant, user_id: int) -> None:
     if target.role == ParticipantRole.OWNER:
         raise InvalidInput("user", "The owner cannot be removed.")
     target.delete()
+    events.chat_left(chat.pk, user_id=user_id)

@@ -1,9 +1,12 @@
 """The followers of the CQL store, updated after a message write has succeeded.
 
 Each follower is best-effort: the message is already stored, so a follower
-failure is logged (naming the repair command) and the request still
-succeeds. ``manage.py reindex_search`` and ``manage.py rebuild_unread``
-bring PostgreSQL back in line from CQL; Redis counters rebuild themselves
+failure is logged and the request still succeeds. The PostgreSQL work
+(search/unread ledger, read position, chat ordering) was recorded in the
+outbox before the CQL write (``messaging.services.outbox``); it is marked
+done in the same transaction, so if it fails the outbox drainer redoes it
+within seconds. ``manage.py reindex_search`` and ``manage.py rebuild_unread``
+stay for disasters (a lost database); Redis counters rebuild themselves
 when they expire or are deleted; the CQL read position mirror is rewritten
 by the next read; chat names are mirrored again by the next rename.
 """
@@ -24,6 +27,7 @@ from messaging.scylla.errors import MessageStoreDisabled, MessageStoreError
 from messaging.selectors.counters import chat_message_counter
 from messaging.selectors.stores import message_repo
 from messaging.services.ledger import chat_ledger
+from messaging.services.outbox import follow_up_done
 from messaging.services.search_index import (
     search_entry_add,
     search_entry_remove,
@@ -39,26 +43,27 @@ from presence.typing import stop_typing
 
 logger = logging.getLogger(__name__)
 
+# For the Telegram importer, whose batches are not in the outbox.
 REPAIR_HINT = "repair: manage.py reindex_search --chat %s && manage.py rebuild_unread --chat %s"
 
 
 def _ledger_failed(action: str, chat_id: uuid.UUID, message_id: int, exc: Exception) -> None:
     FOLLOWER_FAILURES.labels("ledger").inc()
     logger.error(
-        "ledger follower failed after %s of message %s in chat %s (%s); " + REPAIR_HINT,
+        "ledger follower failed after %s of message %s in chat %s (%s); "
+        "the outbox drainer will redo it",
         action,
         message_id,
         chat_id,
         exc,
-        chat_id,
-        chat_id,
     )
 
 
-def after_send(*, message: StoredMessage, sender: Participant) -> None:
+def after_send(*, message: StoredMessage, sender: Participant, task: int | None = None) -> None:
     """Index the message, count it unread for the others, move the sender's read position.
 
     Idempotent (a retried send finds the row indexed and counts nothing twice).
+    ``task``: the outbox task this work settles.
     """
     chat_id, message_id = message.channel_id, message.message_id
     added = False
@@ -71,6 +76,7 @@ def after_send(*, message: StoredMessage, sender: Participant) -> None:
                 )
             read_position_advance(participant=sender, message_id=message_id)
             Chat.objects.filter(pk=chat_id).update(updated_at=timezone.now())
+            follow_up_done(task)
     except DatabaseError as exc:
         _ledger_failed("send", chat_id, message_id, exc)
     if added:
@@ -82,15 +88,18 @@ def after_send(*, message: StoredMessage, sender: Participant) -> None:
         logger.warning("could not clear the typing indicator in chat %s: %s", chat_id, exc)
 
 
-def after_edit(*, chat_id: uuid.UUID, message_id: int, content: str) -> None:
+def after_edit(
+    *, chat_id: uuid.UUID, message_id: int, content: str, task: int | None = None
+) -> None:
     try:
         with chat_ledger(chat_id):
             search_entry_update(chat_id=chat_id, message_id=message_id, content=content)
+            follow_up_done(task)
     except DatabaseError as exc:
         _ledger_failed("edit", chat_id, message_id, exc)
 
 
-def after_delete(*, chat_id: uuid.UUID, message_id: int) -> None:
+def after_delete(*, chat_id: uuid.UUID, message_id: int, task: int | None = None) -> None:
     """Drop the ledger row (uncounting it from unread), the count and any pin."""
     removed = None
     try:
@@ -100,6 +109,7 @@ def after_delete(*, chat_id: uuid.UUID, message_id: int) -> None:
                 unread_after_remove(
                     chat_id=chat_id, message_id=message_id, sender_id=removed.sender_id
                 )
+            follow_up_done(task)
     except DatabaseError as exc:
         _ledger_failed("delete", chat_id, message_id, exc)
     if removed is not None:

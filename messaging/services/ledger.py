@@ -9,8 +9,8 @@ counts rows and a send that adds one cannot interleave). Different chats
 never wait for each other.
 
 The lock wait is bounded (MESSAGING_LEDGER_LOCK_TIMEOUT, seconds): a
-follower that cannot get it fails, is logged, and the repair commands bring
-the ledger back in line later.
+follower that cannot get it fails, is logged, and the outbox drainer
+(``messaging.services.outbox``) redoes its work a few seconds later.
 """
 
 from __future__ import annotations

@@ -4,12 +4,16 @@
 1. checks in PostgreSQL: the caller's participation (done by the caller) and role
    (in a channel only owners and admins post), the chat not archived, the
    template and the reply target;
-2. claims the ``Idempotency-Key`` (key -> a freshly minted message id, in
-   PostgreSQL) when one is given;
+2. mints the id, and in one PostgreSQL transaction claims the
+   ``Idempotency-Key`` (key -> that id) when one is given and records the
+   followers' work in the outbox (``messaging.services.outbox``);
 3. writes the message to CQL, the source of truth (the repository also
    updates ``channel_metadata``);
 4. runs the followers (``messaging.services.followers``): search/unread ledger,
-   the sender's read position, counters. Their failures are logged, never raised.
+   the sender's read position, counters. Their failures are logged, never raised;
+   the outbox drainer redoes what they did not commit.
+
+Edits and deletes record their follow-up in the outbox before the CQL write too.
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from messaging.models import ChatType, IdempotencyKey, Participant
+from messaging import events
+from messaging.models import ChatType, FollowUp, IdempotencyKey, Participant
 from messaging.repository.data import MessageData, StoredMessage
 from messaging.scylla.snowflake import (
     generate_snowflake_id,
@@ -42,6 +47,7 @@ from messaging.services.errors import (
     TemplateNotFound,
 )
 from messaging.services.followers import after_delete, after_edit, after_send
+from messaging.services.outbox import follow_up_record
 from messaging.services.templates import template_render
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -84,6 +90,7 @@ def message_send(
     if reply_to_id is not None:
         _check_reply_target(participant, reply_to_id)
     message_id: int | None = None
+    task: int | None = None
     if idempotency_key is not None:
         fingerprint = send_fingerprint(
             chat_id=chat_id,
@@ -94,12 +101,18 @@ def message_send(
             template_id=template_id,
             template_values=template_values,
         )
-        message_id, replay = _claim_key(participant, idempotency_key, fingerprint)
-        earlier = message_repo().get_message(chat_id, message_id) if replay else None
+        with transaction.atomic():
+            message_id, replay = _claim_key(participant, idempotency_key, fingerprint)
+            if not replay:
+                task = _record_send(participant, message_id)
+        earlier = message_repo().get_message(chat_id, message_id, fresh=True) if replay else None
         if earlier is not None:
             if not earlier.is_deleted:
                 after_send(message=earlier, sender=participant)  # finish what it began
             return SendOutcome(message=earlier, created=False)
+    if message_id is None:
+        message_id = generate_snowflake_id(created_at)
+        task = _record_send(participant, message_id)
     data = MessageData(
         channel_id=chat_id,
         content=content,
@@ -110,11 +123,21 @@ def message_send(
         attachments=attachments or None,
         mentions=_mentions(participant, content) or None,
         message_id=message_id,
-        created_at=snowflake_to_datetime(message_id) if message_id else created_at,
+        created_at=created_at or snowflake_to_datetime(message_id),
     )
     stored = StoredMessage.as_written(data, message_repo().insert_message(data))
-    after_send(message=stored, sender=participant)
+    after_send(message=stored, sender=participant, task=task)
+    events.message_created(stored)
     return SendOutcome(message=stored, created=True)
+
+
+def _record_send(participant: Participant, message_id: int) -> int:
+    return follow_up_record(
+        kind=FollowUp.SEND,
+        chat_id=participant.chat_id,
+        message_id=message_id,
+        user_id=participant.user_id,
+    )
 
 
 def _render_template(participant: Participant, template_id: int, values: dict[str, str]) -> str:
@@ -126,7 +149,7 @@ def _render_template(participant: Participant, template_id: int, values: dict[st
 
 
 def _check_reply_target(participant: Participant, reply_to_id: int) -> None:
-    target = message_repo().get_message(participant.chat_id, reply_to_id)
+    target = message_repo().get_message(participant.chat_id, reply_to_id, fresh=True)
     if target is None or target.is_deleted:
         raise InvalidInput("reply_to", "No such message in this chat.")
 
@@ -134,7 +157,7 @@ def _check_reply_target(participant: Participant, reply_to_id: int) -> None:
 def message_edit(*, participant: Participant, message_id: int, content: str) -> StoredMessage:
     """New text by the sender; the replaced text goes to the edit history first."""
     chat_id = participant.chat_id
-    current = stored_message(chat_id=chat_id, message_id=message_id)
+    current = stored_message(chat_id=chat_id, message_id=message_id, fresh=True)
     if current.is_deleted:
         raise MessageNotFoundInChat("This message was deleted.")
     if current.sender_id != participant.user_id:
@@ -144,6 +167,7 @@ def message_edit(*, participant: Participant, message_id: int, content: str) -> 
     if content == current.content:
         return current
     edited_at = timezone.now()
+    task = follow_up_record(kind=FollowUp.EDIT, chat_id=chat_id, message_id=message_id)
     edit_history_repo().record_edit(
         channel_id=chat_id,
         message_id=message_id,
@@ -152,20 +176,22 @@ def message_edit(*, participant: Participant, message_id: int, content: str) -> 
         edited_at=edited_at,
     )
     message_repo().edit_message(chat_id, message_id, content, edited_at=edited_at)
-    after_edit(chat_id=chat_id, message_id=message_id, content=content)
-    return dataclasses.replace(current, content=content, edited_at=edited_at)
+    after_edit(chat_id=chat_id, message_id=message_id, content=content, task=task)
+    return events.message_edited(dataclasses.replace(current, content=content, edited_at=edited_at))
 
 
 def message_delete(*, participant: Participant, message_id: int) -> None:
     """Soft delete by the sender or a chat owner/admin; deleting twice is a no-op."""
     chat_id = participant.chat_id
-    current = stored_message(chat_id=chat_id, message_id=message_id)
+    current = stored_message(chat_id=chat_id, message_id=message_id, fresh=True)
     if current.sender_id != participant.user_id and not participant.can_manage:
         raise NotPermitted("Only the sender or the chat's owner and admins can delete it.")
     if current.is_deleted:
         return
+    task = follow_up_record(kind=FollowUp.DELETE, chat_id=chat_id, message_id=message_id)
     message_repo().delete_message(chat_id, message_id)
-    after_delete(chat_id=chat_id, message_id=message_id)
+    after_delete(chat_id=chat_id, message_id=message_id, task=task)
+    events.message_deleted(dataclasses.replace(current, is_deleted=True))
 
 
 def check_idempotency_key(value: str) -> str:

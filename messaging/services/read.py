@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from messaging import events
 from messaging.models import Participant
 from messaging.selectors.stores import message_repo
 from messaging.services.errors import InvalidInput
@@ -17,7 +18,7 @@ def mark_read(*, participant: Participant, message_id: int) -> Participant:
     have seen it before it was deleted). PostgreSQL holds the authoritative
     position (unread counts derive from it); CQL gets a copy.
     """
-    if message_repo().get_message(participant.chat_id, message_id) is None:
+    if message_repo().get_message(participant.chat_id, message_id, fresh=True) is None:
         raise InvalidInput("message_id", "No such message in this chat.")
     with chat_ledger(participant.chat_id):
         read_position_advance(participant=participant, message_id=message_id)
@@ -28,4 +29,5 @@ def mark_read(*, participant: Participant, message_id: int) -> Participant:
         if participant.last_read_message_id is None
         else participant.last_read_message_id,
     )
+    events.read_updated(participant)
     return participant

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,8 +23,8 @@ from presence.api.serializers import (
     PresenceQuerySerializer,
     TypingListOutputSerializer,
 )
-from presence.conf import membership_check
-from presence.status import get_presence_many, set_presence
+from presence.conf import membership_check, read_only_check, visibility_check
+from presence.status import PresenceInfo, Status, get_presence_many, set_presence
 from presence.store import REDIS_DOWN
 from presence.typing import list_typing, start_typing
 from presence.users import user_profiles
@@ -64,8 +64,16 @@ class RedisBackedView(APIView):
         return response
 
 
+_UNSEEN = PresenceInfo(status=Status.OFFLINE, last_seen=None)
+
+
 class PresenceView(RedisBackedView):
-    """My presence heartbeat (POST) and the presence of up to 100 users (GET)."""
+    """My presence heartbeat (POST) and the presence of up to 100 users (GET).
+
+    GET shows only people the caller may see (PRESENCE_VISIBILITY_CHECK: by
+    default those sharing a chat with them, and themselves); anyone else reads
+    as offline and never seen, the same answer as an id nobody has.
+    """
 
     @extend_schema(
         request=PresenceInputSerializer,
@@ -84,7 +92,11 @@ class PresenceView(RedisBackedView):
     @extend_schema(
         parameters=[PresenceQuerySerializer],
         responses={
-            200: PresenceListOutputSerializer,
+            200: OpenApiResponse(
+                PresenceListOutputSerializer,
+                description="In the order asked; people who share no chat with me, and ids of"
+                " nobody, read as offline and never seen.",
+            ),
             400: OpenApiResponse(description="Missing or bad ids, or more than 100."),
             503: _UNAVAILABLE,
         },
@@ -92,10 +104,12 @@ class PresenceView(RedisBackedView):
     def get(self, request: Request) -> Response:
         query = PresenceQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        presence = get_presence_many(query.validated_data["users"])
+        asked: list[int] = query.validated_data["users"]
+        visible = visibility_check()(request.user, asked) | {_me(request)}
+        presence = get_presence_many([user_id for user_id in asked if user_id in visible])
         results = [
             {"user_id": user_id, "status": info.status.value, "last_seen": info.last_seen}
-            for user_id, info in presence.items()
+            for user_id, info in ((uid, presence.get(uid, _UNSEEN)) for uid in asked)
         ]
         return Response(PresenceListOutputSerializer({"results": results}).data)
 
@@ -112,12 +126,15 @@ class ChatTypingView(RedisBackedView):
         request=None,
         responses={
             204: None,
+            403: OpenApiResponse(description="The chat is archived (read-only)."),
             404: OpenApiResponse(description="Not a participant."),
             503: _UNAVAILABLE,
         },
     )
     def post(self, request: Request, chat_id: UUID) -> Response:
         self._check_participant(request, chat_id)
+        if read_only_check()(chat_id):
+            raise PermissionDenied("This chat is archived, so it is read-only; nobody types here.")
         start_typing(chat_id, _me(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 STACK = Path(settings.BASE_DIR) / "services" / "stack"
 
@@ -39,3 +40,20 @@ def cassandra_restored() -> Iterator[None]:
     """Whatever the test does to node 1, it answers again afterwards."""
     yield
     stack("cassandra-start", "1")
+
+
+def pg_cluster(*action: str) -> int:
+    """Runs Debian's pg_ctlcluster on the newest cluster; returns its exit code."""
+    version = sorted(p.name for p in Path("/usr/lib/postgresql").iterdir())[-1]
+    command = ["pg_ctlcluster", version, "main", *action]
+    return subprocess.run(command, check=False, timeout=120).returncode  # noqa: S603
+
+
+@pytest.fixture
+def postgres_restored() -> Iterator[None]:
+    """Whatever the test does to PostgreSQL, it runs again afterwards."""
+    yield
+    if pg_cluster("status") != 0:  # 0: running
+        assert pg_cluster("start") == 0
+    for conn in connections.all():
+        conn.close()

@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from django.db import connections
 
-from tests.faults.conftest import wait_until
+from tests.faults.conftest import pg_cluster, wait_until
 from tests.messaging.api_support import client_of, create_chat, make_user
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
-
-
-def _pg_cluster(action: str) -> int:
-    """Runs Debian's pg_ctlcluster on the newest cluster; returns its exit code."""
-    version = sorted(p.name for p in Path("/usr/lib/postgresql").iterdir())[-1]
-    command = ["pg_ctlcluster", version, "main", action]
-    return subprocess.run(command, check=False, timeout=120).returncode  # noqa: S603
-
-
-@pytest.fixture
-def postgres_restored() -> Iterator[None]:
-    yield
-    if _pg_cluster("status") != 0:  # 0: running
-        assert _pg_cluster("start") == 0
-    for conn in connections.all():
-        conn.close()
 
 
 def test_chat_endpoints_answer_503_while_postgres_is_down(postgres_restored: None) -> None:
@@ -38,14 +18,14 @@ def test_chat_endpoints_answer_503_while_postgres_is_down(postgres_restored: Non
 
     for conn in connections.all():
         conn.close()
-    assert _pg_cluster("stop") == 0
+    assert pg_cluster("stop") == 0
     response = api.get(f"/api/chats/{chat_id}/")
     assert response.status_code == 503, getattr(response, "data", response)
     assert "postgresql" in str(response.data["detail"]).lower()
     listing = api.get("/api/chats/")
     assert listing.status_code == 503
 
-    assert _pg_cluster("start") == 0
+    assert pg_cluster("start") == 0
     wait_until(
         lambda: api.get(f"/api/chats/{chat_id}/").status_code == 200,
         timeout=60,

@@ -210,7 +210,7 @@ CASES: list[tuple[str, str, str, Any, int, str | None]] = [
         "reaction other chat's id",
         "post",
         C + "/messages/{foreign}/reactions/",
-        {"emoji": "x"},
+        {"emoji": "👍"},
         404,
         None,
     ),

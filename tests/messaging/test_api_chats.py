@@ -149,6 +149,7 @@ def test_a_chat_list_page_costs_the_same_for_one_chat_or_twenty(cql: ScyllaClien
 
 def test_rename_by_admin_archive_by_owner_only() -> None:
     alice, bob, carol = make_user("alice"), make_user("bob"), make_user("carol")
+    create_chat(alice, bob, name="lobby")
     chat_id = create_chat(alice, carol, name="old")["id"]
     ok(
         client_of(alice).post(
@@ -176,6 +177,7 @@ def test_rename_by_admin_archive_by_owner_only() -> None:
 
 def test_adding_and_removing_people() -> None:
     alice, bob, carol, dave = (make_user(n) for n in ("alice", "bob", "carol", "dave"))
+    create_chat(alice, dave, name="lobby")
     chat_id = create_chat(alice, bob, carol)["id"]
     url = f"/api/chats/{chat_id}/participants/"
     added = ok(client_of(alice).post(url, {"user": dave.pk}), 201)
@@ -194,6 +196,7 @@ def test_adding_and_removing_people() -> None:
 
 def test_admins_cannot_make_admins_or_remove_them() -> None:
     alice, bob, carol = make_user("alice"), make_user("bob"), make_user("carol")
+    create_chat(alice, bob, carol, name="lobby")
     chat_id = create_chat(alice)["id"]
     url = f"/api/chats/{chat_id}/participants/"
     ok(client_of(alice).post(url, {"user": bob.pk, "role": "admin"}), 201)

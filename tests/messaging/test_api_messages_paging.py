@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AbstractUser
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from messaging.repository import MessageData
@@ -153,6 +154,8 @@ class RoundTrips:
         )
 
 
+# The cost of a read that goes to CQL, without the kept newest pages (test_hot_pages.py).
+@override_settings(PAGE_CACHE_ENABLED=False)
 def test_a_page_of_50_costs_fixed_round_trips_whatever_it_holds(cql: ScyllaClient) -> None:
     now = datetime.now(UTC) - timedelta(minutes=10)
     step = timedelta(seconds=1)

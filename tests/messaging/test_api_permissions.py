@@ -38,7 +38,14 @@ class World:
     @classmethod
     def build(cls) -> World:
         users = {role: make_user(role) for role in ("owner", "admin", "member", "outsider")}
-        eve = make_user("eve")
+        eve, newcomer = make_user("eve"), make_user("newcomer")
+        # People are added only by those who share a chat with them.
+        chat_create(
+            creator=users["owner"],
+            name="lobby",
+            type="group",
+            participant_ids=[users["admin"].pk, eve.pk, newcomer.pk],
+        )
         chat = chat_create(
             creator=users["owner"],
             name="matrix",
@@ -63,7 +70,7 @@ class World:
             "by_owner": str(by_owner),
             "pinned": str(pinned),
             "eve": str(eve.pk),
-            "newcomer": str(make_user("newcomer").pk),
+            "newcomer": str(newcomer.pk),
             "private": str(private.pk),
             "shared": str(shared.pk),
         }

@@ -16,8 +16,10 @@ from tests.messaging.api_support import client_of, messages_url, ok
 
 
 @pytest.fixture(autouse=True)
-def _stores(cql: ScyllaClient, db: Any) -> None:
-    """Real CQL (test keyspace) and PostgreSQL for every test here."""
+def _stores(cql: ScyllaClient, db: Any, settings: Any) -> None:
+    """Real CQL (test keyspace) and PostgreSQL for every test here, in development mode
+    (pytest-django runs tests with DEBUG off; seed_demo is for development only)."""
+    settings.DEBUG = True
 
 
 def test_seed_demo_is_idempotent_and_seeds_a_browsable_conversation() -> None:

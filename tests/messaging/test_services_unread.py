@@ -15,7 +15,7 @@ from django.contrib.auth.models import AbstractUser
 
 from messaging.models import Participant
 from messaging.scylla import ScyllaClient
-from messaging.services.chats import participant_add
+from messaging.services.chats import chat_create, participant_add
 from messaging.services.messages import message_delete, message_send
 from messaging.services.read import mark_read
 from messaging.services.repair import unread_rebuild_chat
@@ -120,6 +120,7 @@ def test_a_newcomer_starts_with_everything_read(room: Room) -> None:
     for _ in range(3):
         room.send(room.alice)
     dave = make_user("dave")
+    chat_create(creator=room.alice, name="lobby", type="group", participant_ids=[dave.pk])
     participant_add(actor=room.member(room.alice), user_id=dave.pk)
     assert room.unread(dave) == 0
     room.send(room.bob)

@@ -138,6 +138,7 @@ class TestTyping:
 
 
 class TestPresence:
+    @pytest.mark.usefixtures("chat")
     def test_heartbeat_then_read(self, alice: AbstractUser, bob: AbstractUser) -> None:
         before = datetime.now(UTC) - timedelta(seconds=1)
         response = client_of(alice).post("/api/presence/", {"status": "dnd"}, format="json")
@@ -151,6 +152,7 @@ class TestPresence:
         assert datetime.fromisoformat(alice_row["last_seen"]) > before
         assert bob_row == {"user_id": bob.pk, "status": "offline", "last_seen": None}
 
+    @pytest.mark.usefixtures("chat")
     def test_offline_after_the_window(
         self, settings: Any, alice: AbstractUser, bob: AbstractUser
     ) -> None:
@@ -213,6 +215,42 @@ class TestPresence:
         ):
             assert response.status_code == 503
             assert "presence store (Redis) is unavailable" in response.json()["detail"]
+
+
+class TestPresenceScope:
+    """Presence is shown only of people who share a chat with the caller; everyone else
+    (unknown ids included) reads as offline, never seen, so an answer tells nothing."""
+
+    @pytest.mark.usefixtures("chat")
+    def test_a_stranger_reads_as_offline_like_an_unknown_id(
+        self, alice: AbstractUser, bob: AbstractUser, mallory: AbstractUser
+    ) -> None:
+        for user in (bob, mallory):
+            client_of(user).post("/api/presence/", {"status": "online"}, format="json")
+        unknown = mallory.pk + 1000
+        response = client_of(alice).get(f"/api/presence/?users={mallory.pk},{bob.pk},{unknown}")
+        assert response.status_code == 200
+        hidden, shown, nobody = response.json()["results"]
+        assert hidden == {"user_id": mallory.pk, "status": "offline", "last_seen": None}
+        assert nobody == {"user_id": unknown, "status": "offline", "last_seen": None}
+        assert shown["user_id"] == bob.pk and shown["status"] == "online"
+
+    def test_a_stranger_does_not_see_me_but_i_see_myself(
+        self, alice: AbstractUser, mallory: AbstractUser
+    ) -> None:
+        client_of(alice).post("/api/presence/", {"status": "away"}, format="json")
+        url = f"/api/presence/?users={alice.pk}"
+        assert client_of(mallory).get(url).json()["results"][0]["status"] == "offline"
+        assert client_of(alice).get(url).json()["results"][0]["status"] == "away"
+
+    def test_leaving_the_only_shared_chat_hides_presence(
+        self, chat: Chat, alice: AbstractUser, bob: AbstractUser
+    ) -> None:
+        client_of(bob).post("/api/presence/", {"status": "dnd"}, format="json")
+        url = f"/api/presence/?users={bob.pk}"
+        assert client_of(alice).get(url).json()["results"][0]["status"] == "dnd"
+        Participant.objects.filter(chat=chat, user=bob).delete()
+        assert client_of(alice).get(url).json()["results"][0]["last_seen"] is None
 
 
 def test_the_openapi_schema_describes_the_endpoints() -> None:

@@ -299,7 +299,7 @@ class TestSomeoneElsesIds:
         refused(world.client.patch(world.url(f"messages/{mine_elsewhere}/"), {"content": "x"}), 404)
         refused(world.client.delete(world.url(f"messages/{mine_elsewhere}/")), 404)
         reactions = world.url(f"messages/{mine_elsewhere}/reactions/")
-        refused(world.client.post(reactions, {"emoji": "x"}), 404)
+        refused(world.client.post(reactions, {"emoji": "👍"}), 404)
         for tail, body, field in (
             ("pins/", {"message_id": mine_elsewhere}, "message_id"),
             ("read/", {"message_id": mine_elsewhere}, "message_id"),

@@ -34,6 +34,8 @@ def production_env(**extra: str) -> dict[str, str]:
         DEBUG="false",
         SECRET_KEY="".join(secrets.choice(alphabet) for _ in range(50)),
         ALLOWED_HOSTS="example.com",
+        # No default with DEBUG=false; the development account's, on this machine.
+        POSTGRES_PASSWORD=os.environ.get("POSTGRES_PASSWORD", "wellwon"),
         **extra,
     )
     return env

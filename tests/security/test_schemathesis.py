@@ -96,6 +96,8 @@ def world(cql: ScyllaClient, db: Any) -> Iterator[dict[str, Any]]:
     someone to add."""
     owner, member, leaver = make_user("owner"), make_user("member"), make_user("leaver")
     chat = create_chat(owner, member, leaver)["id"]
+    newcomer = make_user("newcomer")
+    create_chat(owner, newcomer)  # people are added only by those who share a chat with them
     values = {
         "chat": chat,
         "spare_chat": create_chat(owner)["id"],
@@ -104,7 +106,7 @@ def world(cql: ScyllaClient, db: Any) -> Iterator[dict[str, Any]]:
         "template": MessageTemplate.objects.create(owner=owner, name="g", body="Hi {name}").pk,
         "spare_template": MessageTemplate.objects.create(owner=owner, name="s", body="bye").pk,
         "leaver": leaver.pk,
-        "newcomer": make_user("newcomer").pk,
+        "newcomer": newcomer.pk,
         "token": Token.objects.create(user=owner).key,
     }
     # As Django's test client does: a request must not close the test's

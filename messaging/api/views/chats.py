@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -37,7 +37,7 @@ from messaging.selectors.presence import presence_of_users
 from messaging.selectors.previews import chat_previews
 from messaging.services.chats import (
     chat_archive,
-    chat_create,
+    chat_open,
     chat_update,
     participant_add,
     participant_remove,
@@ -92,20 +92,28 @@ class ChatViewSet(ChatScopedMixin, viewsets.GenericViewSet):
         return self.get_paginated_response(self._render(page, many=True))
 
     @extend_schema(
-        summary="Create a chat (I become its owner)",
+        summary="Create a chat (I become its owner); a direct chat is opened once per pair",
         request=ChatCreateSerializer,
-        responses={201: ChatSerializer, 400: BAD_INPUT, 401: UNAUTHENTICATED},
+        responses={
+            201: ChatSerializer,
+            200: OpenApiResponse(
+                ChatSerializer, description="The pair's existing direct chat (archived or not)."
+            ),
+            400: BAD_INPUT,
+            401: UNAUTHENTICATED,
+        },
     )
     def create(self, request: Request) -> Response:
         data = self._validated(ChatCreateSerializer, request.data)
-        chat = chat_create(
+        opened = chat_open(
             creator=request.user,
             name=data["name"],
             type=data["type"],
             participant_ids=data["participants"],
         )
-        fresh = chat_get(user=request.user, chat_id=chat.pk)
-        return Response(self._render([fresh], many=False), status=status.HTTP_201_CREATED)
+        fresh = chat_get(user=request.user, chat_id=opened.chat.pk)
+        code = status.HTTP_201_CREATED if opened.created else status.HTTP_200_OK
+        return Response(self._render([fresh], many=False), status=code)
 
     @extend_schema(summary="A chat of mine", responses={200: ChatSerializer, **CHAT_ERRORS})
     def retrieve(self, request: Request, chat_id: str) -> Response:

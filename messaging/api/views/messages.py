@@ -50,7 +50,12 @@ _IDEMPOTENCY = OpenApiParameter(
     description="Retrying with the same key returns the message the first attempt stored.",
     pattern=r"^[\x21-\x7e]{1,255}$",  # 1 to 255 printable ASCII characters, as the service checks
 )
-_EMOJI = OpenApiParameter("emoji", str, OpenApiParameter.PATH, description="The emoji itself.")
+_EMOJI = OpenApiParameter(
+    "emoji",
+    str,
+    OpenApiParameter.PATH,
+    description="The emoji itself, percent-encoded (any stored reaction, `/` as %2F).",
+)
 
 
 def message_id_from_path(value: str) -> int:
@@ -206,6 +211,7 @@ class MessageViewSet(ChatScopedMixin, viewsets.GenericViewSet):
             201: ReactionSerializer,
             200: ReactionSerializer,
             400: BAD_INPUT,
+            403: FORBIDDEN,
             **CHAT_ERRORS,
         },
     )
@@ -227,12 +233,14 @@ class MessageViewSet(ChatScopedMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Take my reaction back",
         parameters=[MESSAGE_ID, _EMOJI],
-        responses={204: None, 400: BAD_INPUT, **CHAT_ERRORS},
+        responses={204: None, 400: BAD_INPUT, 403: FORBIDDEN, **CHAT_ERRORS},
     )
     @action(
         detail=True,
         methods=["delete"],
-        url_path=r"reactions/(?P<emoji>[^/]+)",
+        # Any characters, slashes included: Django decodes %2F before routing, and a
+        # reaction stored under older rules (any text) must stay removable.
+        url_path=r"reactions/(?P<emoji>.+)",
         url_name="reaction-detail",
     )
     def reaction_remove(

@@ -47,7 +47,8 @@ class PinViewSet(ChatScopedMixin, viewsets.GenericViewSet):
         message_id = body.validated_data["message_id"]
         pin = pin_add(participant=participant, message_id=message_id)
         view = PinView(
-            message=message_get(participant=participant, message_id=message_id),
+            # Just pinned, so it exists: read it as the pin did (a replica may lag).
+            message=message_get(participant=participant, message_id=message_id, fresh=True),
             pinned_by=UserProfile.of(request.user),
             pinned_at=pin.pinned_at,
         )

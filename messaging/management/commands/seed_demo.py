@@ -5,6 +5,9 @@ superuser, so /admin/ works) and ``alice`` / ``alice-password``, a shared
 template, and the group chat "Welcome" with both of them. If the chat has
 no messages in CQL yet, it gets about 30, dated over the last 25 days so
 the history crosses three 10-day buckets, plus a reaction and a pin.
+
+A superuser whose password is in this file is a back door anywhere but on a
+developer's machine, so the command refuses to run unless DEBUG=true.
 """
 
 from __future__ import annotations
@@ -12,8 +15,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
@@ -44,6 +48,11 @@ class Command(BaseCommand):
     help = "Creates the demo users, a template and the Welcome chat with history (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo creates a superuser with a known password: development only"
+                " (DEBUG=true, as make run sets it)."
+            )
         with transaction.atomic():
             demo = self._user("demo", "Demo", "User", admin=True)
             alice = self._user("alice", "Alice", "Liddell", admin=False)
