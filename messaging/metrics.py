@@ -26,6 +26,11 @@ FOLLOWER_FAILURES = Counter(
     "Follow-ups of a stored message that failed (the message is kept; repair heals them).",
     ["follower"],
 )
+OUTBOX_TASKS = Counter(
+    "wellwon_outbox_tasks",
+    "Follower-outbox tasks the drain looked at, by outcome (healed, dropped, waiting, failed).",
+    ["outcome"],
+)
 FOLLOWER_REPAIRS = Counter(
     "wellwon_follower_repairs",
     "What the repair commands did to bring a follower back in line with CQL, by kind.",

@@ -95,14 +95,10 @@ class ScyllaClient:
         self.config = config
         self.keyspace = config.keyspace
         self.metrics = ScyllaMetrics(enabled=config.metrics_enabled)
-        # Each execution profile's consistency, for the statement metrics' label.
-        self._consistency: dict[object, str] = {
-            READ_PROFILE: config.read_consistency,
-            WRITE_PROFILE: config.write_consistency,
-            READ_TUPLES_PROFILE: config.read_consistency,
-            WRITE_TUPLES_PROFILE: config.write_consistency,
-            FRESH_READ_PROFILE: config.fresh_read_consistency,
-            FRESH_READ_TUPLES_PROFILE: config.fresh_read_consistency,
+        # Each execution profile's consistency level, for the latency series' labels.
+        self._consistency = {
+            name: consistency_name(profile.consistency_level, NO_CONSISTENCY)
+            for name, profile in self._execution_profiles().items()
         }
         self.breaker = CircuitBreaker(
             failure_threshold=config.breaker_failure_threshold,
@@ -142,15 +138,7 @@ class ScyllaClient:
         if not self.breaker.allow():
             raise self._open_error()
         config = self.config
-        profiles: dict[object, ExecutionProfile] = {
-            READ_PROFILE: self._profile(config.read_consistency, named_tuple_factory),
-            WRITE_PROFILE: self._profile(config.write_consistency, named_tuple_factory),
-            READ_TUPLES_PROFILE: self._profile(config.read_consistency, tuple_factory),
-            WRITE_TUPLES_PROFILE: self._profile(config.write_consistency, tuple_factory),
-            FRESH_READ_PROFILE: self._profile(config.fresh_read_consistency, named_tuple_factory),
-            FRESH_READ_TUPLES_PROFILE: self._profile(config.fresh_read_consistency, tuple_factory),
-        }
-        cluster = self._new_cluster(profiles)
+        cluster = self._new_cluster(self._execution_profiles())
         started = time.perf_counter()
         try:
             session = cluster.connect()
@@ -168,6 +156,19 @@ class ScyllaClient:
         _register_exit_hook()
         logger.info("CQL session open to %s (keyspace %s)", config.contact_points, self.keyspace)
         return session
+
+    def _execution_profiles(self) -> dict[object, ExecutionProfile]:
+        """The profiles a statement runs under: each cluster gets its own, and the client
+        reads their levels once, so the latency series name the level a statement used."""
+        config = self.config
+        return {
+            READ_PROFILE: self._profile(config.read_consistency, named_tuple_factory),
+            WRITE_PROFILE: self._profile(config.write_consistency, named_tuple_factory),
+            READ_TUPLES_PROFILE: self._profile(config.read_consistency, tuple_factory),
+            WRITE_TUPLES_PROFILE: self._profile(config.write_consistency, tuple_factory),
+            FRESH_READ_PROFILE: self._profile(config.fresh_read_consistency, named_tuple_factory),
+            FRESH_READ_TUPLES_PROFILE: self._profile(config.fresh_read_consistency, tuple_factory),
+        }
 
     def _profile(self, consistency: str, row_factory: Callable[..., Any]) -> ExecutionProfile:
         return ExecutionProfile(
@@ -378,7 +379,7 @@ class ScyllaClient:
     def _consistency_of(self, statement: object, profile: object) -> str:
         """The statement's own consistency level if it has one, else its profile's."""
         level = getattr(statement, "consistency_level", None)
-        return consistency_name(level, self._consistency[profile])
+        return consistency_name(level, self._consistency.get(profile, NO_CONSISTENCY))
 
     def _guarded(self, call: Callable[[], Any], name: str, consistency: str) -> Any:
         if not self.breaker.allow():

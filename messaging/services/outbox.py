@@ -34,6 +34,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from messaging.conf import OutboxSettings
+from messaging.metrics import OUTBOX_TASKS
 from messaging.models import Chat, FollowerTask, FollowUp, Participant, SearchEntry
 from messaging.repository.data import StoredMessage
 from messaging.repository.errors import MessageRepositoryError
@@ -92,10 +93,12 @@ def outbox_drain(*, limit: int = 100) -> DrainReport:
             outcome = follow_up_heal(task_id)
         except RETRYABLE as exc:
             report.failed += 1
+            OUTBOX_TASKS.labels("failed").inc()
             _retry_later(task_id, exc)
             continue
         if outcome is not None:
             setattr(report, outcome, getattr(report, outcome) + 1)
+            OUTBOX_TASKS.labels(outcome).inc()
     return report
 
 
