@@ -82,9 +82,9 @@ class Server:
             if self.process.poll() is not None:
                 raise AssertionError(f"the server exited: {self.log.read_text()[-3000:]}")
             try:
-                if requests.get(f"{self.url}/health/live", timeout=1).status_code == 200:
+                if requests.get(f"{self.url}/health/live", timeout=5).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.2)
         raise AssertionError(f"the server did not answer within {timeout}s")
 
