@@ -22,7 +22,7 @@ from django.conf import settings
 
 BASE_DIR = Path(settings.BASE_DIR)
 TEST_GATEWAY_ENV = {
-    "GATEWAY_HEARTBEAT_INTERVAL": "10",
+    "GATEWAY_HEARTBEAT_INTERVAL": "30",
     "GATEWAY_IDENTIFY_TIMEOUT": "1",
     "GATEWAY_MAX_CONNECTIONS_PER_USER": "4",
 }
