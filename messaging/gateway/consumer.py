@@ -28,7 +28,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from redis.exceptions import RedisError
 
-from messaging.events import chat_group, user_group
+from messaging.events import HANDLER, chat_group, user_group
 from messaging.gateway import selectors
 from messaging.gateway.conf import gateway_settings
 from messaging.gateway.connections import connection_claim, connection_release
@@ -179,6 +179,19 @@ class GatewayConsumer(AsyncWebsocketConsumer):
         return sent
 
     # Events from the channel layer.
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Events skip Channels' per-message ``close_old_connections`` (a thread hop each).
+
+        With 1,000 connections in a chat that hop was most of the fan-out's CPU
+        (py-spy); ``gateway_event`` touches no database, and the reads an event
+        may need run through ``database_sync_to_async``, which closes old
+        connections itself.
+        """
+        if message["type"] == HANDLER:
+            await self.gateway_event(message)
+        else:
+            await super().dispatch(message)
 
     async def gateway_event(self, message: dict[str, Any]) -> None:
         """Queues an event; membership changes take effect here, before anything queued after."""
