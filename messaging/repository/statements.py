@@ -77,7 +77,7 @@ class Statements:
         self.write_message = (
             f"UPDATE {ks}.messages SET sender_id = ?, content = ?, message_type = ?, source = ?,"
             " reply_to_id = ?, attachments = ?, mentions = mentions + ?, entities = ?,"
-            " created_at = ?, telegram_message_id = ?, telegram_chat_id = ?,"
+            " created_at = ?, edited_at = ?, telegram_message_id = ?, telegram_chat_id = ?,"
             " has_reactions = false WHERE channel_id = ? AND bucket = ? AND message_id = ?"
         )
         self.select_message = f"SELECT {cols} {in_bucket} AND message_id = ?"

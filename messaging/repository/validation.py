@@ -137,4 +137,6 @@ def check_message_data(data: Any) -> MessageData:
         check_time(data.created_at, "created_at")
     if data.message_id is not None:
         check_message_id(data.message_id)
+    if data.edited_at is not None:
+        check_time(data.edited_at, "edited_at")
     return data

@@ -196,3 +196,22 @@ def reaction_summary(*, participant: Participant, message_id: int, emoji: str) -
         if reaction.emoji == emoji:
             return reaction
     return ReactionSummary(emoji=emoji, count=0, me=False)
+
+
+IDS_PER_READ = 500  # the repository's limit of ids per call
+
+
+def messages_by_ids(*, chat_id: uuid.UUID, message_ids: Sequence[int]) -> dict[int, StoredMessage]:
+    """The stored rows among ``message_ids`` (deleted ones included), any number of ids."""
+    found: dict[int, StoredMessage] = {}
+    for start in range(0, len(message_ids), IDS_PER_READ):
+        chunk = list(message_ids[start : start + IDS_PER_READ])
+        found.update(message_repo().get_messages_by_ids(chat_id, chunk))
+    return found
+
+
+def message_by_telegram_id(
+    *, chat_id: uuid.UUID, telegram_message_id: int, telegram_chat_id: int
+) -> StoredMessage | None:
+    """The message a Telegram message became in this chat (the mapping table), or None."""
+    return message_repo().get_message_by_telegram_id(chat_id, telegram_message_id, telegram_chat_id)

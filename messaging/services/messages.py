@@ -143,17 +143,50 @@ def message_edit(*, participant: Participant, message_id: int, content: str) -> 
         raise NotPermitted("This chat is archived.")
     if content == current.content:
         return current
-    edited_at = timezone.now()
+    return message_edit_apply(current=current, content=content, editor_id=participant.user_id)
+
+
+def message_edit_apply(
+    *,
+    current: StoredMessage,
+    content: str,
+    editor_id: int,
+    edited_at: datetime | None = None,
+    entities: list[dict[str, Any]] | None = None,
+) -> StoredMessage:
+    """The one write of an edit, once the caller has decided it applies.
+
+    The API checks sender, chat and message (``message_edit``); the Telegram
+    bridge applies an edit whose ``edit_date`` is newer than the stored one
+    (``edit_is_newer``). The replaced text goes to the history before the row
+    changes (an edit that then fails leaves a harmless duplicate version, the
+    other order could lose the text), then search follows. ``entities=None``
+    keeps the formatting as it is.
+    """
+    chat_id, message_id = current.channel_id, current.message_id
+    edited_at = edited_at or timezone.now()
     edit_history_repo().record_edit(
         channel_id=chat_id,
         message_id=message_id,
         previous_content=current.content,
-        editor_id=participant.user_id,
+        editor_id=editor_id,
         edited_at=edited_at,
     )
-    message_repo().edit_message(chat_id, message_id, content, edited_at=edited_at)
+    message_repo().edit_message(chat_id, message_id, content, edited_at, entities)
     after_edit(chat_id=chat_id, message_id=message_id, content=content)
-    return dataclasses.replace(current, content=content, edited_at=edited_at)
+    return dataclasses.replace(
+        current,
+        content=content,
+        edited_at=edited_at,
+        entities=current.entities if entities is None else entities,
+    )
+
+
+def edit_is_newer(stored: StoredMessage, edited_at: datetime | None) -> bool:
+    """Mirrored edits apply only when their edit time moves forward (retries come out of order)."""
+    if edited_at is None:
+        return False
+    return stored.edited_at is None or edited_at > stored.edited_at
 
 
 def message_delete(*, participant: Participant, message_id: int) -> None:

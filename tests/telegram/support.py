@@ -65,7 +65,7 @@ def retarget(update: dict[str, Any], bot_api_chat_id: int) -> dict[str, Any]:
 def linked_chat(telegram_chat_id: int, *, name: str = "Team chat") -> Chat:
     owner = make_user("owner")
     chat = chat_create(creator=owner, name=name, type="group")
-    return chat_link(repo=message_repo(), chat=chat, telegram_chat_id=telegram_chat_id)
+    return chat_link(chat=chat, telegram_chat_id=telegram_chat_id)
 
 
 def all_messages(chat_id: uuid.UUID, repo: MessageScyllaRepo | None = None) -> list[StoredMessage]:

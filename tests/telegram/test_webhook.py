@@ -147,6 +147,11 @@ class TestMessages:
         assert (state.status, state.last_telegram_message_id) == ("live", 15)
         assert state.last_update_id == again["update_id"]
 
+    def test_message_moves_the_chat_up_the_chat_list(self, bot: Bot, chat: Chat) -> None:
+        before = Chat.objects.get(pk=chat.pk).updated_at
+        assert outcome(bot.deliver(bot.update("supergroup_message"))) == "created"
+        assert Chat.objects.get(pk=chat.pk).updated_at > before
+
     def test_reply_linked_through_the_mapping(self, bot: Bot, chat: Chat) -> None:
         first = bot.update("supergroup_message", message_id=3, reply_to_message=None)
         first["message"].pop("reply_to_message")

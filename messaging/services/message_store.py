@@ -1,0 +1,82 @@
+"""Storing messages written elsewhere first (a Telegram export, a webhook delivery).
+
+``message_send`` is someone typing in WellWon: role checks, an
+``Idempotency-Key``, one row, the sender's read position. ``messages_store``
+takes a batch of checked ``MessageData`` whose ids, times, senders and
+Telegram ids the caller already settled, and:
+
+1. inserts them in bulk with bounded concurrency; the repository claims each
+   (Telegram message id, chat id) in the mapping table first, so a message
+   stored before (an earlier run, the webhook) keeps its id and is not
+   stored twice;
+2. gives a message stored before a newer edit through ``message_edit_apply``
+   (history row, new text and formatting, search), the one edit write;
+3. runs the batch followers (search index, unread counts, the chat's place
+   in the chat list) for new messages and duplicates alike, so an
+   interrupted run is completed by the next.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from messaging.repository.base import DEFAULT_CONCURRENCY
+from messaging.repository.data import MessageData, StoredMessage
+from messaging.repository.errors import MessageNotFound
+from messaging.scylla.snowflake import generate_snowflake_id
+from messaging.selectors.messages import messages_by_ids
+from messaging.selectors.stores import message_repo
+from messaging.services.batch_followers import after_store
+from messaging.services.messages import edit_is_newer, message_edit_apply
+
+
+@dataclass(frozen=True, slots=True)
+class StoreResult:
+    message_id: int
+    created: bool  # False: the mapping table already held it (the stored id is kept)
+
+
+def messages_store(
+    *,
+    chat_id: uuid.UUID,
+    messages: Sequence[MessageData],
+    concurrency: int = DEFAULT_CONCURRENCY,
+) -> list[StoreResult]:
+    """Stores a batch of one chat's messages; one result per message, in order."""
+    if not messages:
+        return []
+    batch = [
+        m
+        if m.message_id is not None
+        else dataclasses.replace(m, message_id=generate_snowflake_id(at=m.created_at))
+        for m in messages
+    ]
+    ids = message_repo().insert_messages(batch, concurrency=concurrency)
+    results = [StoreResult(i, i == m.message_id) for m, i in zip(batch, ids, strict=True)]
+    existing = messages_by_ids(
+        chat_id=chat_id, message_ids=[r.message_id for r in results if not r.created]
+    )
+    rows: list[StoredMessage] = []
+    for data, result in zip(batch, results, strict=True):
+        if result.created:
+            rows.append(StoredMessage.as_written(data, result.message_id))
+            continue
+        stored = existing.get(result.message_id)
+        if stored is None:
+            continue
+        if not stored.is_deleted and edit_is_newer(stored, data.edited_at):
+            with contextlib.suppress(MessageNotFound):  # deleted in WellWon meanwhile: stays so
+                stored = message_edit_apply(
+                    current=stored,
+                    content=data.content,
+                    editor_id=stored.sender_id,
+                    edited_at=data.edited_at,
+                    entities=data.entities or [],
+                )
+        rows.append(stored)
+    after_store(chat_id, rows)
+    return results
