@@ -22,9 +22,14 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from messaging.repository import errors as repo_errors
+from messaging.errors import (
+    InvalidInput,
+    InvalidMessageInput,
+    MessageNotFound,
+    NotFound,
+    NotPermitted,
+)
 from messaging.scylla.errors import MessageStoreError
-from messaging.services.errors import InvalidInput, NotFound, NotPermitted
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -55,13 +60,13 @@ def as_api_exception(exc: Exception) -> Exception:
         return RequestTooLarge(f"The request body is over the limit of {limit} bytes.")
     if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
         return exceptions.ParseError(str(exc))
-    if isinstance(exc, NotFound | repo_errors.MessageNotFound):
+    if isinstance(exc, NotFound | MessageNotFound):
         return exceptions.NotFound(str(exc) or None)
     if isinstance(exc, NotPermitted):
         return exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, InvalidInput):
         return exceptions.ValidationError({exc.field: [exc.message]})
-    if isinstance(exc, repo_errors.InvalidMessageInput):
+    if isinstance(exc, InvalidMessageInput):
         return exceptions.ValidationError({exc.field: [exc.message]})
     return exc
 

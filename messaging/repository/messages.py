@@ -20,14 +20,14 @@ from uuid import UUID
 
 from cassandra.query import UNSET_VALUE
 
-from messaging.repository.base import DEFAULT_CONCURRENCY, RepositoryBase, utc_now
-from messaging.repository.codec import EncodedMessage, decode_message, encode_message
-from messaging.repository.data import MessageData, StoredMessage
-from messaging.repository.errors import (
+from messaging.errors import (
     InvalidMessageInput,
     MessageNotFound,
     TelegramMappingConflict,
 )
+from messaging.repository.base import DEFAULT_CONCURRENCY, RepositoryBase, utc_now
+from messaging.repository.codec import EncodedMessage, decode_message, encode_message
+from messaging.repository.data import MessageData, StoredMessage
 from messaging.repository.plans import Batch, Fanout, Plan, Query
 from messaging.repository.validation import (
     check_channel_id,

@@ -14,13 +14,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from messaging.errors import InvalidMessageInput
 from messaging.repository.data import (
     MAX_CONTENT_LENGTH,
     MAX_PAGE_LIMIT,
     MESSAGE_SOURCES,
     MessageData,
 )
-from messaging.repository.errors import InvalidMessageInput
 from messaging.scylla.snowflake import MAX_SNOWFLAKE, MIN_SNOWFLAKE, MIN_TIME
 
 MAX_BIGINT = (1 << 63) - 1

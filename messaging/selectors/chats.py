@@ -12,8 +12,8 @@ from typing import Any
 
 from django.db.models import Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 
+from messaging.errors import ChatNotFound, ParticipantNotFound
 from messaging.models import Chat, Participant
-from messaging.services.errors import ChatNotFound, ParticipantNotFound
 
 
 def parse_chat_id(value: Any) -> uuid.UUID:

@@ -18,11 +18,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from messaging.errors import MessageNotFoundInChat
 from messaging.models import Participant
 from messaging.repository.data import ReactionSummary, StoredMessage
-from messaging.selectors.stores import edit_history_repo, message_repo
 from messaging.selectors.users import UserProfile, unknown_profile, user_profiles
-from messaging.services.errors import MessageNotFoundInChat
+from messaging.stores import edit_history_repo, message_repo
 
 SYSTEM = UserProfile(id=0, username="system", display_name="System")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from messaging.repository.data import TelegramSyncState
-from messaging.selectors.stores import message_repo
+from messaging.stores import message_repo
 
 
 def telegram_sync_state(*, chat_id: UUID) -> TelegramSyncState | None:

@@ -22,12 +22,13 @@ from django.db import DatabaseError
 from django.db.models import F
 from django.utils import timezone
 
+from messaging.conf import search_config
 from messaging.models import Chat, Participant, SearchEntry
 from messaging.repository.data import StoredMessage
 from messaging.selectors.counters import chat_message_counter
 from messaging.services.followers import REPAIR_HINT
 from messaging.services.ledger import chat_ledger
-from messaging.services.search_index import indexable_text, search_config
+from messaging.services.search_index import indexable_text
 from messaging.services.unread import unread_per_participant
 from presence.store import REDIS_DOWN
 

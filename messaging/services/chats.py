@@ -19,8 +19,8 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from messaging.errors import InvalidInput, NotPermitted, ParticipantNotFound
 from messaging.models import Chat, ChatType, Participant, ParticipantRole, SearchEntry
-from messaging.services.errors import InvalidInput, NotPermitted, ParticipantNotFound
 from messaging.services.followers import mirror_chat_metadata
 
 

@@ -23,21 +23,58 @@ import dataclasses
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
+from messaging.errors import InvalidMessageInput, MessageNotFound
 from messaging.repository.base import DEFAULT_CONCURRENCY
 from messaging.repository.data import MessageData, StoredMessage
-from messaging.repository.errors import MessageNotFound
-from messaging.scylla.snowflake import generate_snowflake_id
+from messaging.repository.validation import MAX_FUTURE_SKEW, check_message_data
+from messaging.scylla.snowflake import MIN_TIME, generate_snowflake_id
 from messaging.selectors.messages import messages_by_ids
-from messaging.selectors.stores import message_repo
 from messaging.services.batch_followers import after_store
 from messaging.services.messages import edit_is_newer, message_edit_apply
+from messaging.stores import message_repo
+
+__all__ = [
+    "MessageData",
+    "StoreResult",
+    "message_data_problem",
+    "message_id_of",
+    "messages_store",
+]
 
 
 @dataclass(frozen=True, slots=True)
 class StoreResult:
     message_id: int
     created: bool  # False: the mapping table already held it (the stored id is kept)
+
+
+def message_data_problem(data: MessageData) -> str | None:
+    """Why ``messages_store`` would refuse ``data`` (None: it takes it), before any write.
+
+    A message without an id gets one minted at its own time here, so the
+    caller can link replies to it within the batch.
+    """
+    sent = data.created_at or datetime.now(UTC)
+    if sent < MIN_TIME:
+        return f"sent {sent:%Y-%m-%d %H:%M:%S}Z, before 1970-01-01: message ids cannot hold it"
+    if sent > datetime.now(UTC) + MAX_FUTURE_SKEW:
+        return f"sent {sent:%Y-%m-%d %H:%M:%S}Z, in the future"
+    if data.message_id is None:
+        data.message_id = generate_snowflake_id(at=data.created_at)
+    try:
+        check_message_data(data)
+    except InvalidMessageInput as exc:
+        return str(exc)
+    return None
+
+
+def message_id_of(data: MessageData) -> int:
+    """The id ``message_data_problem`` minted (or the caller gave)."""
+    if data.message_id is None:
+        raise InvalidMessageInput("message_id", "not minted yet: check the message first")
+    return data.message_id
 
 
 def messages_store(

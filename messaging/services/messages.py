@@ -26,6 +26,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from messaging.errors import (
+    InvalidInput,
+    MessageNotFoundInChat,
+    NotPermitted,
+    TemplateNotFound,
+)
 from messaging.models import ChatType, IdempotencyKey, Participant
 from messaging.repository.data import MessageData, StoredMessage
 from messaging.scylla.snowflake import (
@@ -33,16 +39,10 @@ from messaging.scylla.snowflake import (
     snowflake_to_datetime,
 )
 from messaging.selectors.messages import stored_message
-from messaging.selectors.stores import edit_history_repo, message_repo
 from messaging.selectors.templates import template_get
-from messaging.services.errors import (
-    InvalidInput,
-    MessageNotFoundInChat,
-    NotPermitted,
-    TemplateNotFound,
-)
 from messaging.services.followers import after_delete, after_edit, after_send
 from messaging.services.templates import template_render
+from messaging.stores import edit_history_repo, message_repo
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from messaging.repository.errors import MessageNotFound
+from messaging.errors import MessageNotFound
 from messaging.selectors.messages import IDS_PER_READ
-from messaging.selectors.stores import message_repo
+from messaging.stores import message_repo
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from messaging.errors import InvalidInput, MessageNotFound, MessageNotFoundInChat, NotPermitted
 from messaging.models import ChatType, Participant
 from messaging.repository.data import Pin
-from messaging.repository.errors import MessageNotFound
-from messaging.selectors.stores import message_repo
-from messaging.services.errors import InvalidInput, MessageNotFoundInChat, NotPermitted
+from messaging.stores import message_repo
 
 
 def _check_can_pin(participant: Participant) -> None:

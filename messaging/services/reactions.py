@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from messaging.models import Participant
 from messaging.selectors.messages import stored_message
-from messaging.selectors.stores import message_repo
+from messaging.stores import message_repo
 
 
 def reaction_add(*, participant: Participant, message_id: int, emoji: str) -> bool:

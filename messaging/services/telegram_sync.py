@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from messaging.repository.data import TelegramSyncState
-from messaging.selectors.stores import message_repo
 from messaging.selectors.telegram_sync import telegram_sync_state
+from messaging.stores import message_repo
 
 IDLE = "idle"
 IMPORTING = "importing"

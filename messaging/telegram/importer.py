@@ -26,8 +26,8 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 from uuid import UUID
 
+from messaging.errors import MessagingError, TelegramMappingConflict
 from messaging.models import Chat
-from messaging.repository.errors import TelegramMappingConflict
 from messaging.selectors.telegram_sync import telegram_sync_state
 from messaging.services.telegram_sync import (
     FAILED,
@@ -51,7 +51,7 @@ MAX_EXAMPLES = 50
 MAX_REASONS = 50
 
 
-class ImportRefused(Exception):
+class ImportRefused(MessagingError):
     """The import cannot start or go on (no such chat, a contradicting link): nothing more runs."""
 
 

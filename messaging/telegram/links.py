@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from messaging.errors import MessagingError
 from messaging.models import Chat, ChatType
 from messaging.services.chats import chat_create
 from messaging.services.telegram_sync import sync_link
@@ -20,7 +21,7 @@ from messaging.telegram.export import ExportChat
 _NAME_LENGTH = 200
 
 
-class TelegramLinkError(ValueError):
+class TelegramLinkError(MessagingError, ValueError):
     """The link asked for contradicts an existing one."""
 
 

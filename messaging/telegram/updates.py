@@ -25,9 +25,9 @@ from enum import StrEnum
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from messaging.errors import MessageNotFound
 from messaging.models import Chat
 from messaging.repository.data import StoredMessage
-from messaging.repository.errors import MessageNotFound
 from messaging.selectors.messages import message_by_telegram_id
 from messaging.selectors.telegram_sync import telegram_sync_state
 from messaging.services.messages import edit_is_newer, message_edit_apply

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
-from django.conf import settings
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -29,6 +28,7 @@ from rest_framework.views import APIView
 
 from messaging.api.parsers import JSONParser
 from messaging.api.schema import BAD_INPUT, ERROR_DETAIL
+from messaging.telegram.conf import webhook_secret
 from messaging.telegram.types import MalformedMessage
 from messaging.telegram.updates import update_receive
 
@@ -39,11 +39,11 @@ class HasWebhookSecret(BasePermission):
     message = f"Missing or wrong {SECRET_HEADER} header."
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        expected = getattr(settings, "TELEGRAM_WEBHOOK_SECRET", None)
+        expected = webhook_secret()
         given = request.headers.get(SECRET_HEADER)
-        if not expected or given is None:
+        if expected is None or given is None:
             return False
-        return hmac.compare_digest(given.encode(), str(expected).encode())
+        return hmac.compare_digest(given.encode(), expected.encode())
 
 
 class TelegramWebhookView(APIView):

@@ -21,18 +21,18 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Max
 
 from messaging.models import Participant, ParticipantRole, SearchEntry
-from messaging.repository.data import MessageData
-from messaging.repository.errors import InvalidMessageInput
-from messaging.repository.validation import MAX_FUTURE_SKEW, check_message_data
-from messaging.scylla.snowflake import MIN_TIME, generate_snowflake_id
 from messaging.selectors.messages import message_by_telegram_id
-from messaging.services.message_store import messages_store
+from messaging.services.message_store import (
+    MessageData,
+    message_data_problem,
+    message_id_of,
+    messages_store,
+)
 from messaging.services.mirrored_reactions import ReactionTally, reactions_import
 from messaging.telegram.ids import Peer
 from messaging.telegram.types import TelegramMessage
@@ -82,21 +82,10 @@ class ChatWriter:
     def prepare(self, messages: Sequence[TelegramMessage]) -> list[Prepared | Rejected]:
         senders = self.user_ids([m.sender for m in messages if m.sender is not None])
         mentioned = linked_user_ids(p for m in messages for p in m.mentioned)
-        latest = datetime.now(UTC) + MAX_FUTURE_SKEW
         # Reply targets: ids of this batch's messages (stored ones keep theirs).
         links = self._stored_targets(messages)
         results: list[Prepared | Rejected] = []
         for message in messages:
-            if not MIN_TIME <= message.date <= latest:
-                reason = (
-                    f"sent {message.date:%Y-%m-%d %H:%M:%S}Z, before 1970-01-01: message ids "
-                    "cannot hold it"
-                    if message.date < MIN_TIME
-                    else f"sent {message.date:%Y-%m-%d %H:%M:%S}Z, in the future"
-                )
-                results.append(Rejected(message, reason))
-                continue
-            message_id = generate_snowflake_id(at=message.date)
             data = MessageData(
                 channel_id=self.chat.pk,
                 content=message.text,
@@ -111,15 +100,14 @@ class ChatWriter:
                 telegram_message_id=message.message_id,
                 telegram_chat_id=message.chat_id,
                 created_at=message.date,
-                message_id=message_id,
                 edited_at=message.edited_at,
             )
-            try:
-                results.append(Prepared(message, check_message_data(data)))
-            except InvalidMessageInput as exc:
-                results.append(Rejected(message, str(exc)))
+            problem = message_data_problem(data)  # also mints the id at the message's time
+            if problem is not None:
+                results.append(Rejected(message, problem))
                 continue
-            links.setdefault(message.message_id, message_id)
+            results.append(Prepared(message, data))
+            links.setdefault(message.message_id, message_id_of(data))
         return results
 
     def user_ids(self, peers: Sequence[Peer]) -> dict[str, int]:

@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from messaging.repository import MessageData
 from messaging.scylla import ScyllaClient
 from messaging.scylla.snowflake import calculate_message_bucket
-from messaging.selectors.stores import message_repo
+from messaging.stores import message_repo
 from tests.messaging.api_support import client_of, create_chat, make_user, messages_url, ok
 
 

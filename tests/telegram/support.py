@@ -15,8 +15,8 @@ from typing import Any
 
 from messaging.models import Chat
 from messaging.repository import MessageScyllaRepo, StoredMessage
-from messaging.selectors.stores import message_repo
 from messaging.services.chats import chat_create
+from messaging.stores import message_repo
 from messaging.telegram.ids import CHANNEL_ID_OFFSET
 from messaging.telegram.links import chat_link
 from tests.messaging.api_support import make_user

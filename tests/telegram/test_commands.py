@@ -11,9 +11,9 @@ from django.core.management.base import CommandError
 
 from messaging.models import Chat
 from messaging.scylla import ScyllaClient
-from messaging.selectors.stores import message_repo
 from messaging.services.chats import chat_create
 from messaging.services.telegram_sync import FAILED, sync_record
+from messaging.stores import message_repo
 from tests.messaging.api_support import make_user
 from tests.telegram.support import channel_id_of, fresh_bare_id
 

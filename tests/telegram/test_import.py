@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 
 from messaging.models import Chat, ChatType, Participant, SearchEntry
 from messaging.scylla import ScyllaClient
-from messaging.selectors.stores import edit_history_repo, message_repo
+from messaging.stores import edit_history_repo, message_repo
 from messaging.telegram.models import TelegramUserLink
 from tests.messaging.api_support import make_user
 from tests.telegram.conftest import load_fixture

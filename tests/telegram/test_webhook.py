@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from messaging.models import Chat, SearchEntry
 from messaging.scylla import ScyllaClient
-from messaging.selectors.stores import edit_history_repo, message_repo
+from messaging.stores import edit_history_repo, message_repo
 from messaging.telegram.models import ProcessedUpdate, TelegramUserLink
 from tests.telegram.support import (
     all_messages,

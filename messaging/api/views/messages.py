@@ -25,6 +25,7 @@ from messaging.api.serializers.messages import (
     ReactionAddSerializer,
     ReactionSerializer,
 )
+from messaging.errors import MessageNotFoundInChat
 from messaging.selectors.messages import (
     MessageView,
     message_get,
@@ -34,7 +35,6 @@ from messaging.selectors.messages import (
     reaction_summary,
 )
 from messaging.selectors.users import UserProfile
-from messaging.services.errors import MessageNotFoundInChat
 from messaging.services.messages import (
     IDEMPOTENCY_HEADER,
     message_delete,

@@ -13,17 +13,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
+from messaging.management.base import MessagingCommand
 from messaging.models import Chat, ChatType, MessageTemplate, Participant, ParticipantRole
 from messaging.scylla.errors import MessageStoreError
-from messaging.selectors.stores import message_repo
 from messaging.services.messages import message_send
 from messaging.services.pins import pin_add
 from messaging.services.reactions import reaction_add
 from messaging.services.repair import search_reindex_chat, unread_rebuild_chat
+from messaging.stores import message_repo
 
 CHAT_NAME = "Welcome"
 LINES = (
@@ -40,10 +40,10 @@ LINES = (
 )
 
 
-class Command(BaseCommand):
+class Command(MessagingCommand):
     help = "Creates the demo users, a template and the Welcome chat with history (idempotent)."
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def perform(self, options: dict[str, Any]) -> None:
         with transaction.atomic():
             demo = self._user("demo", "Demo", "User", admin=True)
             alice = self._user("alice", "Alice", "Liddell", admin=False)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
+from messaging.management.base import MessagingCommand
 from messaging.models import Chat
 from messaging.selectors.telegram_sync import telegram_sync_state
-from messaging.telegram.commands import TelegramCommand
 
 _COLUMNS = ("chat", "name", "telegram", "status", "last msg", "last update", "imported", "synced")
 
 
-class Command(TelegramCommand):
+class Command(MessagingCommand):
     help = "Lists the Telegram sync state (telegram_sync_state) of every linked chat."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
