@@ -177,3 +177,8 @@ CQL_MODELS: tuple[type[Model], ...] = (
     MessageReadPosition,
     MessageEdit,
 )
+
+
+def column_names(model: type[Model]) -> tuple[str, ...]:
+    """A table's columns in declaration order (partition key, clustering key, the rest)."""
+    return tuple(model._columns)
