@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from prometheus_client import generate_latest
 
 from messaging.scylla.client import peek_scylla_client
 
@@ -78,4 +79,5 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
             _line("wellwon_cql_circuit_breaker_open", 1 if breaker == "open" else 0),
             _line("wellwon_cql_circuit_breaker_state", 1, f'state="{breaker}"'),
         ]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; version=0.0.4")
+    exposition = "\n".join(lines) + "\n" + generate_latest().decode()  # prometheus_client's
+    return HttpResponse(exposition, content_type="text/plain; version=0.0.4")

@@ -20,7 +20,8 @@ from datetime import datetime
 
 from messaging.errors import MessageNotFoundInChat
 from messaging.models import Participant
-from messaging.repository.data import ReactionSummary, StoredMessage
+from messaging.repository.data import ReactionSummary
+from messaging.repository.data import StoredMessage as StoredMessage  # the result type
 from messaging.selectors.users import UserProfile, unknown_profile, user_profiles
 from messaging.stores import edit_history_repo, message_repo
 

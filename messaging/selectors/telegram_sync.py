@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from messaging.repository.data import TelegramSyncState
+from messaging.repository.data import TelegramSyncState as TelegramSyncState  # the result
 from messaging.stores import message_repo
 
 

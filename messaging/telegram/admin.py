@@ -17,9 +17,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from messaging.models import Chat
-from messaging.repository.data import TelegramSyncState
 from messaging.scylla import MessageStoreError
-from messaging.selectors.telegram_sync import telegram_sync_state
+from messaging.selectors.telegram_sync import TelegramSyncState, telegram_sync_state
 from messaging.telegram.models import ProcessedUpdate, TelegramChat, TelegramUserLink
 
 

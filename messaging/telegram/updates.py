@@ -10,10 +10,16 @@ after one. So an update is applied at most once:
 - the mapping table catches the rest (the same message from an export, or a
   replay after the row was lost): it is stored once.
 
-Updates that cannot apply (a chat no WellWon chat mirrors, a reaction to a
-message never stored, an edit older than the stored one, kinds this bridge
-does not handle) are acknowledged with what happened, never an error: an
-error makes Telegram retry for a day.
+Updates that cannot apply are acknowledged with what happened, never an
+error: an error makes Telegram retry for a day, and these would fail every
+time. That covers a chat no WellWon chat mirrors, a reaction to a message
+never stored, an edit older than the stored one, kinds this bridge does not
+handle, an update that cannot be parsed (``malformed``) and one that
+contradicts what is stored (``conflict``: the Telegram message is mirrored
+into another chat, or no placeholder user can be created for its sender);
+the last two are logged with the reason and write nothing. A store that is
+down is the one failure answered with an error (503), so Telegram's retry
+delivers the update once the store is back.
 """
 
 from __future__ import annotations
@@ -25,17 +31,16 @@ from enum import StrEnum
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from messaging.errors import MessageNotFound
+from messaging.errors import MessageNotFound, TelegramMappingConflict
 from messaging.models import Chat
-from messaging.repository.data import StoredMessage
-from messaging.selectors.messages import message_by_telegram_id
+from messaging.selectors.messages import StoredMessage, message_by_telegram_id
 from messaging.selectors.telegram_sync import telegram_sync_state
 from messaging.services.messages import edit_is_newer, message_edit_apply
 from messaging.services.mirrored_reactions import reaction_totals_set, reactions_change
 from messaging.services.telegram_sync import IMPORTING, LIVE, sync_record
 from messaging.telegram.botapi import ParsedUpdate, ReactionChange, ReactionTotals, parse_update
 from messaging.telegram.models import ProcessedUpdate
-from messaging.telegram.types import TelegramMessage
+from messaging.telegram.types import MalformedMessage, TelegramMessage
 from messaging.telegram.writer import ChatWriter, Rejected
 
 logger = logging.getLogger(__name__)
@@ -56,11 +61,26 @@ class Outcome(StrEnum):
     UNKNOWN_MESSAGE = "unknown_message"  # a reaction to, or edit of, a deleted message
     REJECTED = "rejected"  # a message the store cannot hold (logged)
     IGNORED = "ignored"  # an update kind this bridge does not handle
+    MALFORMED = "malformed"  # not a Bot API Update (logged)
+    CONFLICT = "conflict"  # contradicts what is stored (logged; nothing written)
 
 
 def update_receive(raw: object) -> Outcome:
-    """Applies an Update once; raises ``MalformedMessage`` for one that cannot be parsed."""
-    parsed = parse_update(raw)
+    """Applies an Update once and says what happened; store outages are raised."""
+    try:
+        parsed = parse_update(raw)
+    except MalformedMessage as exc:
+        logger.warning("Telegram update not applied, malformed: %s", exc)
+        return Outcome.MALFORMED
+    try:
+        return _receive_once(parsed)
+    except (TelegramMappingConflict, IntegrityError) as exc:
+        logger.warning("Telegram update %s not applied, conflict: %s", parsed.update_id, exc)
+        return Outcome.CONFLICT
+
+
+def _receive_once(parsed: ParsedUpdate) -> Outcome:
+    """The update and its ``ProcessedUpdate`` row in one transaction (a failure keeps neither)."""
     with transaction.atomic():
         try:
             with transaction.atomic():
