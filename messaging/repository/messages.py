@@ -223,9 +223,12 @@ class MessagePlans(RepositoryBase):
         return previous
 
     def plan_delete_message(self, channel_id: UUID, message_id: int) -> Plan[StoredMessage]:
-        """Soft delete: the row stays (clients show "deleted"), its text is cleared.
+        """The row stays (clients show "deleted") with none of its body: text, attachments,
+        mentions and formatting are removed; id, sender, time, type, reply link and
+        Telegram ids remain.
 
-        Returns the message as it was; deleting a deleted message writes nothing.
+        Returns the message as it was; deleting a deleted message writes nothing, unless
+        a delete of older code left some of its body behind.
         """
         check_channel_id(channel_id)
         check_message_id(message_id)
@@ -233,7 +236,8 @@ class MessagePlans(RepositoryBase):
         if not rows:
             raise MessageNotFound(channel_id, message_id)
         previous = decode_message(rows[0])
-        if not previous.is_deleted:
+        body_left = previous.content or previous.attachments or previous.mentions
+        if not previous.is_deleted or body_left or previous.entities:
             yield Query(
                 self._sql.delete_message,
                 (utc_now(), channel_id, previous.bucket, message_id),

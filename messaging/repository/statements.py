@@ -61,8 +61,10 @@ class Statements:
             f"UPDATE {ks}.messages SET content = ?, entities = ?, edited_at = ?"
             " WHERE channel_id = ? AND bucket = ? AND message_id = ?"
         )
+        # Deleting is meant to leave tombstones: the body's columns are removed, not blanked.
         self.delete_message = (
-            f"UPDATE {ks}.messages SET content = '', is_deleted = true, deleted_at = ?"
+            f"UPDATE {ks}.messages SET content = '', attachments = null, mentions = null,"
+            " entities = null, is_deleted = true, deleted_at = ?"
             " WHERE channel_id = ? AND bucket = ? AND message_id = ?"
         )
 

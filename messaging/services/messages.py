@@ -190,15 +190,21 @@ def edit_is_newer(stored: StoredMessage, edited_at: datetime | None) -> bool:
 
 
 def message_delete(*, participant: Participant, message_id: int) -> None:
-    """Soft delete by the sender or a chat owner/admin; deleting twice is a no-op."""
+    """Delete by the sender or a chat owner/admin: no content of it stays anywhere.
+
+    The CQL row keeps id, sender, time, type, reply link and Telegram ids (so
+    the message shows as deleted in its place and a re-import does not bring
+    it back); its text, attachments, mentions and formatting are removed, its
+    edit history is forgotten, its search row and pin dropped. Deleting again
+    changes nothing visible, and completes a delete that stopped half-way.
+    """
     chat_id = participant.chat_id
     current = stored_message(chat_id=chat_id, message_id=message_id)
     if current.sender_id != participant.user_id and not participant.can_manage:
         raise NotPermitted("Only the sender or the chat's owner and admins can delete it.")
-    if current.is_deleted:
-        return
     message_repo().delete_message(chat_id, message_id)
-    after_delete(chat_id=chat_id, message_id=message_id)
+    edit_history_repo().forget_history(chat_id, message_id)
+    after_delete(chat_id=chat_id, message_id=message_id)  # idempotent: counts nothing twice
 
 
 def check_idempotency_key(value: str) -> str:
