@@ -32,6 +32,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+CASSANDRA_ALIAS = "cassandra"  # DATABASES key of the CQL connection (django-cassandra-engine)
+CQL_APP_LABEL = "cql"  # the app of the CQL models (messaging.cql)
 DEFAULT_LEDGER_LOCK_TIMEOUT = 5.0
 DEFAULT_SEARCH_CONFIG = "english"
 LEASED_WORKER_ID_PROVIDER = "presence.leases.lease_worker_id"
@@ -126,3 +128,32 @@ def worker_id_provider_path() -> str:
 def configured_worker_id() -> int | None:
     value = getattr(settings, "SNOWFLAKE_WORKER_ID", None)
     return None if value is None else int(value)
+
+
+def cassandra_database(
+    *,
+    contact_points: list[str] | tuple[str, ...],
+    port: int,
+    keyspace: str,
+    username: str | None,
+    password: str | None,
+    replication: dict[str, Any],
+) -> dict[str, Any]:
+    """``DATABASES["cassandra"]`` (django-cassandra-engine) from the SCYLLA_* values.
+
+    The project builds it from the same variables as ``ScyllaSettings``, so the
+    two cannot disagree; the router keeps the ORM off it.
+    """
+    strategy = {key: value for key, value in replication.items() if key != "class"}
+    return {
+        "ENGINE": "django_cassandra_engine",
+        "NAME": keyspace,
+        "HOST": ",".join(contact_points),
+        "USER": username or "",
+        "PASSWORD": password or "",
+        "OPTIONS": {
+            "replication": {"strategy_class": replication["class"], **strategy},
+            "connection": {"port": port, "lazy_connect": True},
+        },
+        "TEST": {"NAME": keyspace},
+    }

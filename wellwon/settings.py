@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from messaging.conf import CQL_APP_LABEL, cassandra_database
 from wellwon.env import (
     ConfigError,
     env_bool,
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "messaging",
+    "messaging.cql",
     "messaging.telegram",
     "presence",
 ]
@@ -167,6 +169,17 @@ SCYLLA_WRITE_CONSISTENCY = env_choice("SCYLLA_WRITE_CONSISTENCY", "LOCAL_QUORUM"
 SCYLLA_READ_CONSISTENCY = env_choice("SCYLLA_READ_CONSISTENCY", "LOCAL_ONE", _CONSISTENCY)
 SCYLLA_CONNECT_TIMEOUT = env_float("SCYLLA_CONNECT_TIMEOUT", 3.0)
 SCYLLA_REQUEST_TIMEOUT = env_float("SCYLLA_REQUEST_TIMEOUT", 5.0)
+# The CQL connection the Django way, from the same variables; the ORM never goes there.
+DATABASES["cassandra"] = cassandra_database(
+    contact_points=SCYLLA_CONTACT_POINTS,
+    port=SCYLLA_PORT,
+    keyspace=SCYLLA_KEYSPACE,
+    username=SCYLLA_USERNAME,
+    password=SCYLLA_PASSWORD,
+    replication=SCYLLA_REPLICATION,
+)
+DATABASE_ROUTERS = ["messaging.db_router.CassandraRouter"]
+MIGRATION_MODULES = {CQL_APP_LABEL: None}  # the CQL tables come from scylla_migrate
 
 
 # Health probes: each store must answer within this many seconds.

@@ -27,7 +27,7 @@ def postgres_restored() -> Iterator[None]:
     yield
     if _pg_cluster("status") != 0:  # 0: running
         assert _pg_cluster("start") == 0
-    for conn in connections.all():
+    for conn in connections.all(initialized_only=True):
         conn.close()
 
 
@@ -36,7 +36,7 @@ def test_chat_endpoints_answer_503_while_postgres_is_down(postgres_restored: Non
     chat_id = create_chat(owner)["id"]
     api = client_of(owner)
 
-    for conn in connections.all():
+    for conn in connections.all(initialized_only=True):
         conn.close()
     assert _pg_cluster("stop") == 0
     response = api.get(f"/api/chats/{chat_id}/")

@@ -25,7 +25,7 @@ KEYSPACE = "ks_for_columns"
 MODELS = {model.__table_name__: model for model in CQL_MODELS}
 # Statements write CQL keywords in capitals; lowercase words are identifiers or literals.
 IDENTIFIER = re.compile(r"\b[a-z_][a-z0-9_]*\b")
-LITERALS = {"true", "false"}
+LITERALS = {"true", "false", "null"}
 
 
 def statement_texts() -> dict[str, str]:
