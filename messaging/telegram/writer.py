@@ -23,10 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Max
-
-from messaging.models import Participant, ParticipantRole, SearchEntry
 from messaging.selectors.messages import message_by_telegram_id
+from messaging.services.members import chat_member_ids, members_join
 from messaging.services.message_store import (
     MessageData,
     message_data_problem,
@@ -174,31 +172,12 @@ class ChatWriter:
         return written
 
     def _join_senders(self, user_ids: list[int]) -> None:
-        """Senders become members of the chat, as they are of the Telegram chat.
-
-        Like anyone added to a chat, a newcomer starts with what the chat held read.
-        """
+        """Senders become members of the chat, as they are of the Telegram chat."""
         if self._members is None:
-            self._members = set(
-                Participant.objects.filter(chat_id=self.chat.pk).values_list("user_id", flat=True)
-            )
+            self._members = chat_member_ids(chat_id=self.chat.pk)
         new = {uid for uid in user_ids if uid != SYSTEM_SENDER} - self._members
         if new:
-            newest = SearchEntry.objects.filter(chat_id=self.chat.pk).aggregate(
-                newest=Max("message_id")
-            )["newest"]
-            Participant.objects.bulk_create(
-                [
-                    Participant(
-                        chat_id=self.chat.pk,
-                        user_id=uid,
-                        role=ParticipantRole.MEMBER,
-                        last_read_message_id=newest,
-                    )
-                    for uid in sorted(new)
-                ],
-                ignore_conflicts=True,
-            )
+            members_join(chat_id=self.chat.pk, user_ids=new)
             self._members |= new
 
     def _mirror_reactions(self, written: list[Written]) -> None:
