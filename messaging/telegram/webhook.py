@@ -28,7 +28,7 @@ from drf_spectacular.utils import (
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import serializers, status
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, UnsupportedMediaType
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -95,7 +95,7 @@ class TelegramWebhookView(APIView):
     def _receive(self, request: Request) -> Outcome:
         try:
             body = request.data
-        except ParseError as exc:
+        except (ParseError, UnsupportedMediaType) as exc:
             logger.warning("Telegram update not applied, malformed: %s", exc.detail)
             return Outcome.MALFORMED
         return update_receive(body)
