@@ -6,7 +6,7 @@ millisecond still get two rows. The table comes from
 ``schema/migrations/002_message_edits.cql``.
 
 The history row is written *before* the message is changed (see
-``messaging.services.messages.message_edit``): if the edit then fails, the
+``messaging.services.messages.message_edit_apply``): if the edit then fails, the
 history shows a version that is still current, which is harmless; the other
 order could lose the previous text.
 """
