@@ -44,9 +44,10 @@ CLUSTER_ENV := WELLWON_CLUSTER_ADDRS="$(CLUSTER_ADDRS)" \
 	SCYLLA_CONTACT_POINTS=$(subst $(space),$(comma),$(strip $(CLUSTER_ADDRS))) \
 	SCYLLA_REPLICATION=datacenter1:3 SCYLLA_KEYSPACE=wellwon_cluster
 
-# The whole suite in three phases: the main suite on one node; the fault phase
-# (stops, kills and restarts services on purpose); the 3-node cluster phase.
-test: services browser
+# The linters first (ruff, the format check, mypy: a minute, and they fail fast),
+# then the whole suite in three phases: the main suite on one node; the fault
+# phase (stops, kills and restarts services on purpose); the 3-node cluster phase.
+test: lint services browser
 	$(BIN)/pytest -m "not faults and not cluster"
 	$(BIN)/pytest -m faults
 	$(MAKE) --no-print-directory test-cluster

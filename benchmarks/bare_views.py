@@ -18,9 +18,9 @@ from django.http import HttpRequest, JsonResponse
 from rest_framework.authtoken.models import Token
 
 from messaging.api.serializers.messages import message_representation
+from messaging.errors import ChatNotFound
 from messaging.selectors import participant_get
 from messaging.selectors.messages import message_page as select_page
-from messaging.services.errors import ChatNotFound
 
 PAGE_LIMIT = 50
 COMPACT = {"separators": (",", ":"), "ensure_ascii": False}  # the same bytes as DRF's renderer

@@ -144,8 +144,8 @@ def _seed_here(messages: int) -> Fixture:
     from rest_framework.authtoken.models import Token
 
     from messaging.repository import MessageData
-    from messaging.selectors.stores import message_repo
     from messaging.services.chats import chat_create
+    from messaging.stores import message_repo
 
     users = [
         get_user_model().objects.get_or_create(username=name, defaults={"first_name": name[6:]})[0]

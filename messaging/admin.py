@@ -1,8 +1,10 @@
 """Django admin for the PostgreSQL side: chats (participants inline), templates, search index.
 
-Message bodies live in CQL and are not editable here; the search index is a
-follower of that store, so its admin is read-only (repair it with
-``manage.py reindex_search``, not by hand).
+Message bodies live in CQL and are not editable here: a chat's page links to
+its stored messages (``<chat>/stored-messages/``, newest first, paged by id,
+with reactions, pins and the Telegram sync state), a read-only view for staff.
+The search index is a follower of that store, so its admin is read-only
+(repair it with ``manage.py reindex_search``, not by hand).
 """
 
 from __future__ import annotations
@@ -10,9 +12,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_safe
 
+from messaging.api.fields import parse_snowflake
 from messaging.models import Chat, MessageTemplate, Participant, SearchEntry
+from messaging.selectors.chat_store import chat_store_page
 
 
 class ParticipantInline(admin.TabularInline):
@@ -29,9 +38,48 @@ class ChatAdmin(admin.ModelAdmin):
     list_filter = ("type", "archived", "created_at")
     search_fields = ("name", "=id", "=telegram_chat_id", "created_by__username")
     raw_id_fields = ("created_by",)
-    readonly_fields = ("id", "created_at", "updated_at")
+    readonly_fields = ("id", "created_at", "updated_at", "stored_messages")
     date_hierarchy = "created_at"
     inlines = (ParticipantInline,)
+
+    @admin.display(description="messages (CQL)")
+    def stored_messages(self, chat: Chat) -> str:
+        if chat.pk is None:
+            return "-"
+        url = reverse("admin:messaging_chat_stored_messages", args=[chat.pk])
+        return format_html('<a href="{}">newest messages, reactions, pins, Telegram sync</a>', url)
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view(require_safe(self.stored_messages_view))
+        own = [
+            path(
+                "<uuid:chat_id>/stored-messages/",
+                view,
+                name="messaging_chat_stored_messages",
+            )
+        ]
+        return own + super().get_urls()
+
+    def stored_messages_view(self, request: HttpRequest, chat_id: Any) -> HttpResponse:
+        """Read-only: what the CQL store holds for the chat, 50 messages a page."""
+        chat = Chat.objects.filter(pk=chat_id).first()
+        if chat is None:
+            raise Http404("No such chat.")
+        if not self.has_view_permission(request, chat):
+            raise PermissionDenied
+        before = request.GET.get("before")
+        before_id = parse_snowflake(before) if before else None
+        if before and before_id is None:
+            raise Http404("before must be a message id.")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Stored messages of {chat}",
+            "chat": chat,
+            "opts": self.model._meta,
+            "before": before_id,
+            "page": chat_store_page(chat_id=chat.pk, before_id=before_id),
+        }
+        return TemplateResponse(request, "admin/messaging/chat/stored_messages.html", context)
 
 
 @admin.register(Participant)

@@ -1,34 +1,35 @@
 """cqlengine models of the CQL tables, column for column as the migration files create them.
 
-The seed's eight tables plus ``message_edits`` (migration 002).
+The seed's eight tables plus ``message_edits`` (migration 002). They are the
+one declaration of the tables' columns: the repository's column lists come
+from them (``column_names``), and ``scylla_check`` compares them with the
+migration files and the live keyspace (columns, types, keys, clustering
+order, declared indexes and compaction).
 
 They serve admin-grade queries (inspection, repair commands, shell work); the
 hot paths use the message repository's prepared statements instead. The
 tables come from ``schema/migrations`` applied by ``scylla_migrate``: nothing
-here creates or alters a table (no ``sync_table``), and ``scylla_check``
-compares these classes with the files and the live keyspace (columns, types,
-keys, clustering order, declared indexes and compaction).
+here creates or alters a table (``sync_cassandra`` is refused).
 
-The keyspace is not named here: ``ScyllaClient.register_cqlengine()`` sets
-cqlengine's default keyspace to SCYLLA_KEYSPACE, so the same classes serve the
-production and the test keyspace. Call it before the first query.
-
-Why plain ``cassandra.cqlengine.models.Model`` and not django-cassandra-engine's
-``DjangoCassandraModel``: that class registers every subclass in Django's app
-registry as an unmanaged model of the ``messaging`` app. Without a Cassandra
-entry in DATABASES (deliberately absent: pytest-django would flush it as an
-SQL database) nothing filters them out, so once this module is imported
-``makemigrations --check`` reports a new migration ("Create model
-PinnedMessage") for the PostgreSQL migrations of the app, and
-contenttypes/permissions would be created for tables PostgreSQL never sees.
-Django's ``_meta`` is what DjangoCassandraModel adds, and the API never puts
-serializers on these models (style.md), so nothing is lost.
+They are django-cassandra-engine's ``DjangoCassandraModel``: Django knows them
+(``_meta``, unmanaged) under the app ``messaging.cql`` (label ``cql``), which
+has no migrations, and ``messaging.db_router.CassandraRouter`` keeps them off
+SQL databases; see ``messaging/cql/apps.py``. The connection is declared in
+``DATABASES["cassandra"]``; queries run on the process's ``ScyllaClient``
+session, which ``ScyllaClient.register_cqlengine()`` makes cqlengine's
+default (created after fork, never at import), with SCYLLA_KEYSPACE as the
+default keyspace so the same classes serve the production and the test
+keyspace.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from cassandra.cqlengine import columns
-from cassandra.cqlengine.models import Model
+from django_cassandra_engine.models import DjangoCassandraModel
+
+from messaging.conf import CQL_APP_LABEL
 
 TWCS_10_DAYS = {
     "class": "TimeWindowCompactionStrategy",
@@ -37,10 +38,23 @@ TWCS_10_DAYS = {
 }
 
 
-class Message(Model):
+class CqlModel(DjangoCassandraModel):
+    """The base of the tables' models: registered with Django under the ``cql`` app."""
+
+    __abstract__ = True
+
+
+def cql_meta(pk_field: str) -> type:
+    """A model's ``Meta``: the ``cql`` app, and the key column Django's ``pk`` stands for
+    (django-cassandra-engine needs one named when the primary key has several)."""
+    return type("Meta", (), {"app_label": CQL_APP_LABEL, "get_pk_field": pk_field})
+
+
+class Message(CqlModel):
     """``messages``: partition (channel_id, 10-day bucket), newest message first."""
 
     __table_name__ = "messages"
+    Meta = cql_meta("message_id")
     __options__ = {"compaction": TWCS_10_DAYS}
 
     channel_id = columns.UUID(partition_key=True)
@@ -63,10 +77,11 @@ class Message(Model):
     has_reactions = columns.Boolean()  # migration 003: see schema.scylla
 
 
-class TelegramMessageMapping(Model):
+class TelegramMessageMapping(CqlModel):
     """``telegram_message_mapping``: (Telegram message id, chat id) -> WellWon message."""
 
     __table_name__ = "telegram_message_mapping"
+    Meta = cql_meta("telegram_message_id")
 
     telegram_message_id = columns.BigInt(partition_key=True)
     telegram_chat_id = columns.BigInt(partition_key=True)
@@ -76,10 +91,11 @@ class TelegramMessageMapping(Model):
     created_at = columns.DateTime()
 
 
-class MessageReaction(Model):
+class MessageReaction(CqlModel):
     """``message_reactions``: one row per user and emoji on a message."""
 
     __table_name__ = "message_reactions"
+    Meta = cql_meta("user_id")
 
     channel_id = columns.UUID(partition_key=True)
     message_id = columns.BigInt(partition_key=True)
@@ -88,10 +104,11 @@ class MessageReaction(Model):
     created_at = columns.DateTime()
 
 
-class MessageReactionCount(Model):
+class MessageReactionCount(CqlModel):
     """``message_reaction_counts``: a counter per emoji (counter tables hold nothing else)."""
 
     __table_name__ = "message_reaction_counts"
+    Meta = cql_meta("emoji")
 
     channel_id = columns.UUID(partition_key=True)
     message_id = columns.BigInt(partition_key=True)
@@ -99,10 +116,11 @@ class MessageReactionCount(Model):
     reaction_count = columns.Counter()
 
 
-class PinnedMessage(Model):
+class PinnedMessage(CqlModel):
     """``pinned_messages``: a channel's pins, newest message id first."""
 
     __table_name__ = "pinned_messages"
+    Meta = cql_meta("message_id")
 
     channel_id = columns.UUID(partition_key=True)
     message_id = columns.BigInt(primary_key=True, clustering_order="DESC")
@@ -111,10 +129,11 @@ class PinnedMessage(Model):
     pinned_at = columns.DateTime()
 
 
-class TelegramSyncState(Model):
+class TelegramSyncState(CqlModel):
     """``telegram_sync_state``: import/webhook progress per channel, indexed by Telegram chat."""
 
     __table_name__ = "telegram_sync_state"
+    Meta = cql_meta("channel_id")
 
     channel_id = columns.UUID(partition_key=True)
     telegram_chat_id = columns.BigInt(index=True)
@@ -126,10 +145,11 @@ class TelegramSyncState(Model):
     imported_count = columns.BigInt()
 
 
-class ChannelMetadata(Model):
+class ChannelMetadata(CqlModel):
     """``channel_metadata``: buckets in use and the last message, per channel."""
 
     __table_name__ = "channel_metadata"
+    Meta = cql_meta("channel_id")
 
     channel_id = columns.UUID(partition_key=True)
     active_buckets = columns.Set(columns.Integer)
@@ -142,10 +162,11 @@ class ChannelMetadata(Model):
     updated_at = columns.DateTime()
 
 
-class MessageReadPosition(Model):
+class MessageReadPosition(CqlModel):
     """``message_read_positions``: how far a user has read in a channel."""
 
     __table_name__ = "message_read_positions"
+    Meta = cql_meta("user_id")
 
     channel_id = columns.UUID(partition_key=True)
     user_id = columns.BigInt(partition_key=True)
@@ -153,10 +174,11 @@ class MessageReadPosition(Model):
     updated_at = columns.DateTime()
 
 
-class MessageEdit(Model):
+class MessageEdit(CqlModel):
     """``message_edits``: the text each edit of a message replaced, oldest edit first."""
 
     __table_name__ = "message_edits"
+    Meta = cql_meta("edit_id")
 
     channel_id = columns.UUID(partition_key=True)
     message_id = columns.BigInt(partition_key=True)
@@ -166,7 +188,7 @@ class MessageEdit(Model):
     content = columns.Text()
 
 
-CQL_MODELS: tuple[type[Model], ...] = (
+CQL_MODELS: tuple[type[CqlModel], ...] = (
     Message,
     TelegramMessageMapping,
     MessageReaction,
@@ -177,3 +199,8 @@ CQL_MODELS: tuple[type[Model], ...] = (
     MessageReadPosition,
     MessageEdit,
 )
+
+
+def column_names(model: type[Any]) -> tuple[str, ...]:
+    """A table's columns in declaration order (partition key, clustering key, the rest)."""
+    return tuple(model._columns)

@@ -132,23 +132,46 @@ def _message_event(type: str, message: StoredMessage) -> None:
 
 
 def reaction_changed(*, participant: Participant, message_id: int, emoji: str, added: bool) -> None:
+    reaction_event(
+        chat_id=participant.chat_id,
+        message_id=message_id,
+        emoji=emoji,
+        added=added,
+        user_id=participant.user_id,
+    )
+
+
+def reaction_event(
+    *, chat_id: uuid.UUID, message_id: int, emoji: str, added: bool, user_id: int | None
+) -> None:
+    """``user_id`` None: a count changed without a named reactor (Telegram's anonymous totals)."""
     from messaging.gateway.selectors import profile_data
     from messaging.selectors.messages import reaction_summary
 
     def data() -> dict[str, Any]:
-        summary = reaction_summary(participant=participant, message_id=message_id, emoji=emoji)
+        summary = reaction_summary(chat_id=chat_id, message_id=message_id, emoji=emoji)
         return {
             "message_id": str(message_id),
             "emoji": emoji,
             "count": summary.count,
-            "user": profile_data(participant.user_id),
+            "user": None if user_id is None else profile_data(user_id),
         }
 
-    send_event(
-        type="reaction.added" if added else "reaction.removed",
-        chat_id=participant.chat_id,
-        data=data,
-    )
+    send_event(type="reaction.added" if added else "reaction.removed", chat_id=chat_id, data=data)
+
+
+def messages_stored(messages: Sequence[StoredMessage]) -> None:
+    """Messages the Telegram bridge stored (a webhook delivery, an import batch), in id order."""
+    for message in sorted(messages, key=lambda m: m.message_id):
+        message_created(message)
+
+
+def history_changed(chat_id: uuid.UUID) -> None:
+    """An import rewrote what older pages show (reactions of history): pages are read again.
+
+    No event: clients that care re-read the pages they show, as after a resume.
+    """
+    page_changed(chat_id)
 
 
 def pin_added(*, participant: Participant, pin: Pin) -> None:

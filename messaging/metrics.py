@@ -16,9 +16,12 @@ TELEGRAM_IMPORTED = Counter(
     "Messages handled by Telegram export imports, by outcome (imported, duplicate, failed).",
     ["outcome"],
 )
+# Every delivery whose secret matched is answered 200 and counted by outcome; a rise of
+# ``malformed`` or ``conflict`` is what to alert on, since Telegram no longer retries those.
 TELEGRAM_WEBHOOK_UPDATES = Counter(
     "wellwon_telegram_webhook_updates",
-    "Bot API updates received by the webhook, by outcome (created, duplicate, replayed...).",
+    "Telegram webhook deliveries with a matching secret, by outcome (created, malformed,"
+    " conflict, unavailable for a store outage's 503...).",
     ["outcome"],
 )
 FOLLOWER_FAILURES = Counter(

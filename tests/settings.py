@@ -18,6 +18,11 @@ from wellwon.settings import _TEST_SUFFIX, CACHES, SCYLLA_KEYSPACE
 
 _suffix = f"_{_TEST_SUFFIX}" if _TEST_SUFFIX else ""
 SCYLLA_KEYSPACE = f"test_{SCYLLA_KEYSPACE}{_suffix}"
+DATABASES["cassandra"] = {  # noqa: F405
+    **DATABASES["cassandra"],  # noqa: F405
+    "NAME": SCYLLA_KEYSPACE,
+    "TEST": {"NAME": SCYLLA_KEYSPACE},
+}
 CACHES["default"]["KEY_PREFIX"] = f"wellwon_test{_suffix}"
 # Fail fast in tests that stop a store on purpose.
 SCYLLA_BREAKER_RESET_SECONDS = 1.0

@@ -14,6 +14,7 @@ from typing import Any
 
 import dj_database_url
 
+from messaging.conf import CQL_APP_LABEL, cassandra_database
 from wellwon.env import (
     ConfigError,
     env_bool,
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "messaging",
+    "messaging.cql",
     "messaging.telegram",
     "presence",
     "axes",
@@ -205,6 +207,17 @@ SCYLLA_FRESH_READ_CONSISTENCY = env_choice(
 )
 SCYLLA_CONNECT_TIMEOUT = env_float("SCYLLA_CONNECT_TIMEOUT", 3.0)
 SCYLLA_REQUEST_TIMEOUT = env_float("SCYLLA_REQUEST_TIMEOUT", 5.0)
+# The CQL connection the Django way, from the same variables; the ORM never goes there.
+DATABASES["cassandra"] = cassandra_database(
+    contact_points=SCYLLA_CONTACT_POINTS,
+    port=SCYLLA_PORT,
+    keyspace=SCYLLA_KEYSPACE,
+    username=SCYLLA_USERNAME,
+    password=SCYLLA_PASSWORD,
+    replication=SCYLLA_REPLICATION,
+)
+DATABASE_ROUTERS = ["messaging.db_router.CassandraRouter"]
+MIGRATION_MODULES = {CQL_APP_LABEL: None}  # the CQL tables come from scylla_migrate
 
 
 # Reactions: any one Unicode emoji, plus these custom names; distinct emoji per message.

@@ -22,9 +22,15 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from messaging.repository import errors as repo_errors
+from messaging.errors import (
+    AlreadyDone,
+    InvalidInput,
+    InvalidMessageInput,
+    MessageNotFound,
+    NotFound,
+    NotPermitted,
+)
 from messaging.scylla.errors import MessageStoreError
-from messaging.services.errors import AlreadyDone, InvalidInput, NotFound, NotPermitted
 from presence.leases import WorkerIdUnavailable
 
 
@@ -64,7 +70,7 @@ def as_api_exception(exc: Exception) -> Exception:
         return RequestTooLarge(f"The request body is over the limit of {limit} bytes.")
     if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
         return exceptions.ParseError(str(exc))
-    if isinstance(exc, NotFound | repo_errors.MessageNotFound):
+    if isinstance(exc, NotFound | MessageNotFound):
         return exceptions.NotFound(str(exc) or None)
     if isinstance(exc, AlreadyDone):
         return Conflict(str(exc) or None)
@@ -72,7 +78,7 @@ def as_api_exception(exc: Exception) -> Exception:
         return exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, InvalidInput):
         return exceptions.ValidationError({exc.field: [exc.message]})
-    if isinstance(exc, repo_errors.InvalidMessageInput):
+    if isinstance(exc, InvalidMessageInput):
         return exceptions.ValidationError({exc.field: [exc.message]})
     return exc
 

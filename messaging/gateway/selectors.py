@@ -17,13 +17,13 @@ from rest_framework.settings import api_settings
 
 from messaging.api.serializers.chats import ChatSerializer
 from messaging.api.serializers.messages import message_representation
+from messaging.errors import ChatNotFound
 from messaging.models import Participant
 from messaging.repository.data import MAX_PAGE_LIMIT, StoredMessage
 from messaging.selectors.chats import chat_get
 from messaging.selectors.messages import messages_hydrate, profiles_for
 from messaging.selectors.previews import chat_previews
-from messaging.selectors.stores import message_repo
-from messaging.services.errors import ChatNotFound
+from messaging.stores import message_repo
 
 
 def user_for_token(key: str) -> AbstractBaseUser | None:

@@ -11,6 +11,13 @@ page = await repo.aget_messages(chat_id, limit=50)           # async twin
 from messaging.repository import AsyncMessageScyllaRepo as MessageScyllaRepo
 """
 
+from messaging.errors import (
+    InvalidMessageInput,
+    MessageDeleted,
+    MessageNotFound,
+    MessageRepositoryError,
+    TelegramMappingConflict,
+)
 from messaging.repository.data import (
     MAX_CONTENT_LENGTH,
     MAX_PAGE_LIMIT,
@@ -20,13 +27,6 @@ from messaging.repository.data import (
     ReactionSummary,
     StoredMessage,
     TelegramSyncState,
-)
-from messaging.repository.errors import (
-    InvalidMessageInput,
-    MessageDeleted,
-    MessageNotFound,
-    MessageRepositoryError,
-    TelegramMappingConflict,
 )
 from messaging.repository.repo import AsyncMessageScyllaRepo, MessageScyllaRepo
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID
 
+from messaging.errors import MessageDeleted, MessageNotFound
 from messaging.repository.codec import decode_message
 from messaging.repository.data import StoredMessage
-from messaging.repository.errors import MessageDeleted, MessageNotFound
 from messaging.repository.plans import Plan, PlanRunner, Query
 from messaging.repository.statements import Statements
 from messaging.scylla.client import ScyllaClient, get_scylla_client

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
+from messaging.errors import InvalidMessageInput, MessageNotFound
 from messaging.repository.base import RepositoryBase, utc_now
 from messaging.repository.codec import decode_metadata, decode_sync_state, unset_if_none
 from messaging.repository.data import SYNC_STATUSES, ChannelMetadata, Pin, TelegramSyncState, utc
-from messaging.repository.errors import InvalidMessageInput, MessageNotFound
 from messaging.repository.plans import Fanout, Plan, Query
 from messaging.repository.validation import (
     MAX_IDS_PER_CALL,

@@ -158,6 +158,7 @@ def encode_message(data: MessageData, message_id: int | None = None) -> EncodedM
         set(data.mentions) if data.mentions else UNSET_VALUE,
         unset_if_none(json_text(data.entities, "entities")),
         created_at,
+        unset_if_none(data.edited_at),
         unset_if_none(data.telegram_message_id),
         unset_if_none(data.telegram_chat_id),
         data.channel_id,

@@ -35,6 +35,7 @@ class MessageData:
     telegram_chat_id: int | None = None
     created_at: datetime | None = None
     message_id: int | None = None  # pre-assigned id: a retry writes the same row again
+    edited_at: datetime | None = None  # edited before it reached us (Telegram history)
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class StoredMessage:
             mentions=frozenset(data.mentions or ()),
             entities=list(data.entities or []),
             created_at=data.created_at or snowflake_to_datetime(message_id),
-            edited_at=None,
+            edited_at=data.edited_at,
             is_deleted=False,
             deleted_at=None,
             telegram_message_id=data.telegram_message_id,

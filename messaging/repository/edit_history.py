@@ -6,7 +6,7 @@ millisecond still get two rows. The table comes from
 ``schema/migrations/002_message_edits.cql``.
 
 The history row is written *before* the message is changed (see
-``messaging.services.messages.message_edit``): if the edit then fails, the
+``messaging.services.messages.message_edit_apply``): if the edit then fails, the
 history shows a version that is still current, which is harmless; the other
 order could lose the previous text.
 """
@@ -39,6 +39,7 @@ class MessageEditHistoryRepo:
             f"INSERT INTO {ks}.message_edits (channel_id, message_id, edit_id, edited_at,"
             " editor_id, content) VALUES (?, ?, ?, ?, ?, ?)"
         )
+        self._forget = f"DELETE FROM {ks}.message_edits WHERE channel_id = ? AND message_id = ?"
         self._select = (
             f"SELECT edited_at, editor_id, content FROM {ks}.message_edits"
             " WHERE channel_id = ? AND message_id = ? LIMIT ?"
@@ -66,6 +67,10 @@ class MessageEditHistoryRepo:
             ),
             write=True,
         )
+
+    def forget_history(self, channel_id: UUID, message_id: int) -> None:
+        """Removes every earlier text of a message (it was deleted): one partition tombstone."""
+        self.client.execute(self.client.prepare(self._forget), (channel_id, message_id), write=True)
 
     def get_history(self, channel_id: UUID, message_id: int) -> list[MessageEdit]:
         """The edits of a message, oldest first (at most MAX_HISTORY)."""

@@ -20,14 +20,14 @@ from uuid import UUID
 
 from cassandra.query import UNSET_VALUE
 
-from messaging.repository.base import DEFAULT_CONCURRENCY, RepositoryBase, utc_now
-from messaging.repository.codec import EncodedMessage, decode_message, encode_message
-from messaging.repository.data import MessageData, StoredMessage
-from messaging.repository.errors import (
+from messaging.errors import (
     InvalidMessageInput,
     MessageNotFound,
     TelegramMappingConflict,
 )
+from messaging.repository.base import DEFAULT_CONCURRENCY, RepositoryBase, utc_now
+from messaging.repository.codec import EncodedMessage, decode_message, encode_message
+from messaging.repository.data import MessageData, StoredMessage
 from messaging.repository.plans import Batch, Fanout, Plan, Query
 from messaging.repository.validation import (
     check_channel_id,
@@ -233,9 +233,12 @@ class MessagePlans(RepositoryBase):
         return previous
 
     def plan_delete_message(self, channel_id: UUID, message_id: int) -> Plan[StoredMessage]:
-        """Soft delete: the row stays (clients show "deleted"), its text is cleared.
+        """The row stays (clients show "deleted") with none of its body: text, attachments,
+        mentions and formatting are removed; id, sender, time, type, reply link and
+        Telegram ids remain.
 
-        Returns the message as it was; deleting a deleted message writes nothing.
+        Returns the message as it was; deleting a deleted message writes nothing, unless
+        a delete of older code left some of its body behind.
         """
         check_channel_id(channel_id)
         check_message_id(message_id)
@@ -243,7 +246,8 @@ class MessagePlans(RepositoryBase):
         if not rows:
             raise MessageNotFound(channel_id, message_id)
         previous = decode_message(rows[0])
-        if not previous.is_deleted:
+        body_left = previous.content or previous.attachments or previous.mentions
+        if not previous.is_deleted or body_left or previous.entities:
             yield Query(
                 self._sql.delete_message,
                 (utc_now(), channel_id, previous.bucket, message_id),

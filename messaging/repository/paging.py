@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from enum import Enum
 from uuid import UUID
 
+from messaging.errors import InvalidMessageInput
 from messaging.repository.base import RepositoryBase, utc_now
 from messaging.repository.codec import decode_message
 from messaging.repository.data import StoredMessage
-from messaging.repository.errors import InvalidMessageInput
 from messaging.repository.plans import Fanout, Plan, Query, Rows
 from messaging.repository.validation import (
     MAX_FUTURE_SKEW,

@@ -15,9 +15,9 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from uuid import UUID
 
+from messaging.errors import InvalidMessageInput
 from messaging.repository.base import RepositoryBase, utc_now
 from messaging.repository.data import ReactionSummary
-from messaging.repository.errors import InvalidMessageInput
 from messaging.repository.plans import Fanout, Plan, Query
 from messaging.repository.validation import (
     check_channel_id,

@@ -22,47 +22,17 @@ hides a reaction.
 
 from __future__ import annotations
 
-MESSAGE_COLUMNS = (
-    "channel_id",
-    "bucket",
-    "message_id",
-    "sender_id",
-    "content",
-    "message_type",
-    "source",
-    "reply_to_id",
-    "attachments",
-    "mentions",
-    "entities",
-    "created_at",
-    "edited_at",
-    "is_deleted",
-    "deleted_at",
-    "telegram_message_id",
-    "telegram_chat_id",
-    "has_reactions",
-)
-SYNC_COLUMNS = (
-    "channel_id",
-    "telegram_chat_id",
-    "last_telegram_message_id",
-    "last_update_id",
-    "last_sync_at",
-    "status",
-    "last_error",
-    "imported_count",
-)
-METADATA_COLUMNS = (
-    "channel_id",
-    "active_buckets",
-    "last_message_id",
-    "last_message_at",
-    "last_sender_id",
-    "channel_name",
-    "channel_type",
-    "created_at",
-    "updated_at",
-)
+from messaging import cql_models
+from messaging.cql_models import column_names
+
+# Column lists come from the cqlengine models, the one declaration of the tables'
+# columns (checked against the migration files and the live keyspace by
+# ``scylla_check``). The decoders unpack rows in this order;
+# tests/messaging/test_repository_columns.py holds every statement, decoder and
+# data class to the models.
+MESSAGE_COLUMNS = column_names(cql_models.Message)
+SYNC_COLUMNS = column_names(cql_models.TelegramSyncState)
+METADATA_COLUMNS = column_names(cql_models.ChannelMetadata)
 
 
 class Statements:
@@ -77,7 +47,7 @@ class Statements:
         self.write_message = (
             f"UPDATE {ks}.messages SET sender_id = ?, content = ?, message_type = ?, source = ?,"
             " reply_to_id = ?, attachments = ?, mentions = mentions + ?, entities = ?,"
-            " created_at = ?, telegram_message_id = ?, telegram_chat_id = ?,"
+            " created_at = ?, edited_at = ?, telegram_message_id = ?, telegram_chat_id = ?,"
             " has_reactions = false WHERE channel_id = ? AND bucket = ? AND message_id = ?"
         )
         self.select_message = f"SELECT {cols} {in_bucket} AND message_id = ?"
@@ -91,8 +61,10 @@ class Statements:
             f"UPDATE {ks}.messages SET content = ?, entities = ?, edited_at = ?"
             " WHERE channel_id = ? AND bucket = ? AND message_id = ?"
         )
+        # Deleting is meant to leave tombstones: the body's columns are removed, not blanked.
         self.delete_message = (
-            f"UPDATE {ks}.messages SET content = '', is_deleted = true, deleted_at = ?"
+            f"UPDATE {ks}.messages SET content = '', attachments = null, mentions = null,"
+            " entities = null, is_deleted = true, deleted_at = ?"
             " WHERE channel_id = ? AND bucket = ? AND message_id = ?"
         )
 

@@ -14,13 +14,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from messaging.errors import InvalidMessageInput
 from messaging.repository.data import (
     MAX_CONTENT_LENGTH,
     MAX_PAGE_LIMIT,
     MESSAGE_SOURCES,
     MessageData,
 )
-from messaging.repository.errors import InvalidMessageInput
 from messaging.scylla.snowflake import MAX_SNOWFLAKE, MIN_SNOWFLAKE, MIN_TIME
 
 MAX_BIGINT = (1 << 63) - 1
@@ -137,4 +137,6 @@ def check_message_data(data: Any) -> MessageData:
         check_time(data.created_at, "created_at")
     if data.message_id is not None:
         check_message_id(data.message_id)
+    if data.edited_at is not None:
+        check_time(data.edited_at, "edited_at")
     return data

@@ -37,9 +37,8 @@ from pathlib import Path
 from cassandra import ConsistencyLevel, OperationTimedOut, WriteTimeout
 from cassandra.cluster import NoHostAvailable, Session
 from cassandra.query import SimpleStatement
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 
+from messaging.conf import migrations_dir
 from messaging.scylla.client import ScyllaClient
 from messaging.scylla.dialect import (
     TABLETS_NEEDED_BY,
@@ -101,19 +100,6 @@ class MigrationReport:
     applied: list[Migration] = field(default_factory=list)
     already_applied: list[AppliedMigration] = field(default_factory=list)
     lock_wait_seconds: float = 0.0
-
-
-def migrations_dir() -> Path:
-    """SCYLLA_MIGRATIONS_DIR, by default ``<BASE_DIR>/schema/migrations``."""
-    configured = getattr(settings, "SCYLLA_MIGRATIONS_DIR", None)
-    if configured:
-        return Path(configured)
-    base_dir = getattr(settings, "BASE_DIR", None)
-    if base_dir is None:
-        raise ImproperlyConfigured(
-            "Set SCYLLA_MIGRATIONS_DIR (or BASE_DIR) so the messaging app finds schema/migrations."
-        )
-    return Path(base_dir) / "schema" / "migrations"
 
 
 def apply_migrations(

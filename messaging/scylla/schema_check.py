@@ -24,6 +24,7 @@ from typing import Any
 from cassandra.cqlengine.models import Model
 from cassandra.metadata import KeyspaceMetadata, TableMetadata
 
+from messaging.conf import migrations_dir
 from messaging.scylla.client import ScyllaClient
 from messaging.scylla.dialect import (
     Dialect,
@@ -37,7 +38,6 @@ from messaging.scylla.migrations import (
     BOOKKEEPING_TABLES,
     DDL_TIMEOUT,
     apply_migrations,
-    migrations_dir,
     read_applied,
     run_ddl,
 )

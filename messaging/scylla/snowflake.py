@@ -28,7 +28,8 @@ ways of minting ids can never collide on one worker:
 
 Worker ids come from a provider (setting ``SNOWFLAKE_WORKER_ID_PROVIDER``, a
 dotted path to a ``() -> int`` callable; by default the Redis lease of
-``presence.leases.lease_worker_id``) so that no two processes share one; the
+``presence.leases.lease_worker_id``, or without the presence app the fixed
+``SNOWFLAKE_WORKER_ID``, see ``messaging.conf``) so that no two processes share one; the
 process-global generator asks it for every id, so a fork or a lapsed lease
 switches to the newly leased worker id at once.
 """
@@ -68,7 +69,6 @@ DATED_SEQUENCE_BASE = LIVE_SEQUENCE_MAX + 1
 BUCKET_DAYS = 10
 BUCKET_MS = BUCKET_DAYS * 24 * 60 * 60 * 1000
 
-DEFAULT_WORKER_ID_PROVIDER = "presence.leases.lease_worker_id"
 
 Clock = Callable[[], int]
 
@@ -232,11 +232,11 @@ _generators_lock = threading.Lock()
 def _worker_id_provider() -> Callable[[], int]:
     global _provider
     if _provider is None:
-        from django.conf import settings
         from django.utils.module_loading import import_string
 
-        path = getattr(settings, "SNOWFLAKE_WORKER_ID_PROVIDER", DEFAULT_WORKER_ID_PROVIDER)
-        _provider = import_string(path)
+        from messaging.conf import worker_id_provider_path
+
+        _provider = import_string(worker_id_provider_path())
     return _provider
 
 

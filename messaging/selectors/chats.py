@@ -16,8 +16,8 @@ from django.db.models import Count, F, FilteredRelation, OuterRef, Q, QuerySet, 
 
 from messaging import access_cache
 from messaging.access_cache import chat_key, membership_key
+from messaging.errors import ChatNotFound, ParticipantNotFound
 from messaging.models import Chat, Participant
-from messaging.services.errors import ChatNotFound, ParticipantNotFound
 
 
 def parse_chat_id(value: Any) -> uuid.UUID:

@@ -18,12 +18,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from messaging.errors import MessageNotFoundInChat
 from messaging.models import Participant
-from messaging.repository.data import ReactionSummary, StoredMessage
+from messaging.repository.data import ReactionSummary
+from messaging.repository.data import StoredMessage as StoredMessage  # the result type
 from messaging.selectors.hot_pages import newest_rows
-from messaging.selectors.stores import edit_history_repo, message_repo
 from messaging.selectors.users import UserProfile, unknown_profile, user_profiles
-from messaging.services.errors import MessageNotFoundInChat
+from messaging.stores import edit_history_repo, message_repo
 
 SYSTEM = UserProfile(id=0, username="system", display_name="System")
 
@@ -196,12 +197,31 @@ def pins_of_chat(*, participant: Participant) -> list[PinView]:
     ]
 
 
-def reaction_summary(*, participant: Participant, message_id: int, emoji: str) -> ReactionSummary:
-    """One emoji's count on a message and whether I used it (after adding it)."""
-    reactions = message_repo().get_reactions(
-        participant.chat_id, [message_id], user_id=participant.user_id
-    )
+def reaction_summary(
+    *, chat_id: uuid.UUID, message_id: int, emoji: str, viewer_id: int | None = None
+) -> ReactionSummary:
+    """One emoji's count on a message and whether the viewer used it (after a change)."""
+    reactions = message_repo().get_reactions(chat_id, [message_id], user_id=viewer_id)
     for reaction in reactions.get(message_id, []):
         if reaction.emoji == emoji:
             return reaction
     return ReactionSummary(emoji=emoji, count=0, me=False)
+
+
+IDS_PER_READ = 500  # the repository's limit of ids per call
+
+
+def messages_by_ids(*, chat_id: uuid.UUID, message_ids: Sequence[int]) -> dict[int, StoredMessage]:
+    """The stored rows among ``message_ids`` (deleted ones included), any number of ids."""
+    found: dict[int, StoredMessage] = {}
+    for start in range(0, len(message_ids), IDS_PER_READ):
+        chunk = list(message_ids[start : start + IDS_PER_READ])
+        found.update(message_repo().get_messages_by_ids(chat_id, chunk))
+    return found
+
+
+def message_by_telegram_id(
+    *, chat_id: uuid.UUID, telegram_message_id: int, telegram_chat_id: int
+) -> StoredMessage | None:
+    """The message a Telegram message became in this chat (the mapping table), or None."""
+    return message_repo().get_message_by_telegram_id(chat_id, telegram_message_id, telegram_chat_id)

@@ -27,8 +27,8 @@ from messaging.repository.data import StoredMessage
 from messaging.scylla.errors import MessageStoreError
 from messaging.selectors.counters import chat_message_counts
 from messaging.selectors.messages import SYSTEM, profiles_for
-from messaging.selectors.stores import message_repo
 from messaging.selectors.users import UserProfile, unknown_profile
+from messaging.stores import message_repo
 
 logger = logging.getLogger(__name__)
 

@@ -18,10 +18,10 @@ from typing import Any
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import F
 
+from messaging.conf import search_config
 from messaging.models import SearchEntry
 from messaging.selectors.messages import MessageView, profiles_for
-from messaging.selectors.stores import message_repo
-from messaging.services.search_index import search_config
+from messaging.stores import message_repo
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from messaging.errors import TemplateNotFound
 from messaging.models import MessageTemplate
-from messaging.services.errors import TemplateNotFound
 
 
 def templates_visible_to(*, user: Any) -> QuerySet[MessageTemplate]:

@@ -24,6 +24,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from messaging import events
+from messaging.errors import (
+    AlreadyDone,
+    InvalidInput,
+    NotPermitted,
+    ParticipantNotFound,
+)
 from messaging.models import (
     Chat,
     ChatType,
@@ -33,12 +39,6 @@ from messaging.models import (
     direct_pair_key,
 )
 from messaging.selectors.chats import users_sharing_a_chat
-from messaging.services.errors import (
-    AlreadyDone,
-    InvalidInput,
-    NotPermitted,
-    ParticipantNotFound,
-)
 from messaging.services.followers import mirror_chat_metadata
 
 

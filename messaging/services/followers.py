@@ -19,13 +19,12 @@ import uuid
 from django.db import DatabaseError
 from django.utils import timezone
 
+from messaging.errors import MessageRepositoryError
 from messaging.metrics import FOLLOWER_FAILURES
 from messaging.models import Chat, Participant
 from messaging.repository.data import StoredMessage
-from messaging.repository.errors import MessageRepositoryError
 from messaging.scylla.errors import MessageStoreDisabled, MessageStoreError
 from messaging.selectors.counters import chat_message_counter
-from messaging.selectors.stores import message_repo
 from messaging.services.ledger import chat_ledger
 from messaging.services.outbox import follow_up_done
 from messaging.services.search_index import (
@@ -38,6 +37,7 @@ from messaging.services.unread import (
     unread_after_add,
     unread_after_remove,
 )
+from messaging.stores import message_repo
 from presence.store import REDIS_DOWN
 from presence.typing import stop_typing
 

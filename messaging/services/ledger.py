@@ -19,10 +19,9 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.conf import settings
 from django.db import connection, transaction
 
-DEFAULT_LOCK_TIMEOUT = 5.0
+from messaging.conf import ledger_lock_timeout
 
 
 def ledger_lock_key(chat_id: uuid.UUID) -> int:
@@ -33,7 +32,7 @@ def ledger_lock_key(chat_id: uuid.UUID) -> int:
 @contextmanager
 def chat_ledger(chat_id: uuid.UUID) -> Iterator[None]:
     """A transaction holding the chat's ledger lock (released at commit or rollback)."""
-    timeout = float(getattr(settings, "MESSAGING_LEDGER_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT))
+    timeout = ledger_lock_timeout()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",

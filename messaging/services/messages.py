@@ -31,6 +31,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from messaging import events
+from messaging.errors import (
+    InvalidInput,
+    MessageNotFoundInChat,
+    NotPermitted,
+    TemplateNotFound,
+)
 from messaging.models import ChatType, FollowUp, IdempotencyKey, Participant
 from messaging.repository.data import MessageData, StoredMessage
 from messaging.scylla.snowflake import (
@@ -38,17 +44,11 @@ from messaging.scylla.snowflake import (
     snowflake_to_datetime,
 )
 from messaging.selectors.messages import stored_message
-from messaging.selectors.stores import edit_history_repo, message_repo
 from messaging.selectors.templates import template_get
-from messaging.services.errors import (
-    InvalidInput,
-    MessageNotFoundInChat,
-    NotPermitted,
-    TemplateNotFound,
-)
 from messaging.services.followers import after_delete, after_edit, after_send
 from messaging.services.outbox import follow_up_record
 from messaging.services.templates import template_render
+from messaging.stores import edit_history_repo, message_repo
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
@@ -166,32 +166,74 @@ def message_edit(*, participant: Participant, message_id: int, content: str) -> 
         raise NotPermitted("This chat is archived.")
     if content == current.content:
         return current
-    edited_at = timezone.now()
+    return message_edit_apply(current=current, content=content, editor_id=participant.user_id)
+
+
+def message_edit_apply(
+    *,
+    current: StoredMessage,
+    content: str,
+    editor_id: int,
+    edited_at: datetime | None = None,
+    entities: list[dict[str, Any]] | None = None,
+) -> StoredMessage:
+    """The one write of an edit, once the caller has decided it applies.
+
+    The API checks sender, chat and message (``message_edit``); the Telegram
+    bridge applies an edit whose ``edit_date`` is newer than the stored one
+    (``edit_is_newer``). The replaced text goes to the history before the row
+    changes (an edit that then fails leaves a harmless duplicate version, the
+    other order could lose the text), then search follows. ``entities=None``
+    keeps the formatting as it is.
+    """
+    chat_id, message_id = current.channel_id, current.message_id
+    edited_at = edited_at or timezone.now()
     task = follow_up_record(kind=FollowUp.EDIT, chat_id=chat_id, message_id=message_id)
     edit_history_repo().record_edit(
         channel_id=chat_id,
         message_id=message_id,
         previous_content=current.content,
-        editor_id=participant.user_id,
+        editor_id=editor_id,
         edited_at=edited_at,
     )
-    message_repo().edit_message(chat_id, message_id, content, edited_at=edited_at)
+    message_repo().edit_message(chat_id, message_id, content, edited_at, entities)
     after_edit(chat_id=chat_id, message_id=message_id, content=content, task=task)
-    return events.message_edited(dataclasses.replace(current, content=content, edited_at=edited_at))
+    return events.message_edited(
+        dataclasses.replace(
+            current,
+            content=content,
+            edited_at=edited_at,
+            entities=current.entities if entities is None else entities,
+        )
+    )
+
+
+def edit_is_newer(stored: StoredMessage, edited_at: datetime | None) -> bool:
+    """Mirrored edits apply only when their edit time moves forward (retries come out of order)."""
+    if edited_at is None:
+        return False
+    return stored.edited_at is None or edited_at > stored.edited_at
 
 
 def message_delete(*, participant: Participant, message_id: int) -> None:
-    """Soft delete by the sender or a chat owner/admin; deleting twice is a no-op."""
+    """Delete by the sender or a chat owner/admin: no content of it stays anywhere.
+
+    The CQL row keeps id, sender, time, type, reply link and Telegram ids (so
+    the message shows as deleted in its place and a re-import does not bring
+    it back); its text, attachments, mentions and formatting are removed, its
+    edit history is forgotten, its search row and pin dropped. Deleting again
+    changes nothing visible, and completes a delete that stopped half-way.
+    """
     chat_id = participant.chat_id
     current = stored_message(chat_id=chat_id, message_id=message_id, fresh=True)
     if current.sender_id != participant.user_id and not participant.can_manage:
         raise NotPermitted("Only the sender or the chat's owner and admins can delete it.")
-    if current.is_deleted:
-        return
     task = follow_up_record(kind=FollowUp.DELETE, chat_id=chat_id, message_id=message_id)
     message_repo().delete_message(chat_id, message_id)
-    after_delete(chat_id=chat_id, message_id=message_id, task=task)
-    events.message_deleted(dataclasses.replace(current, is_deleted=True))
+    edit_history_repo().forget_history(chat_id, message_id)
+    after_delete(chat_id=chat_id, message_id=message_id, task=task)  # counts nothing twice
+    if not current.is_deleted:
+        events.message_deleted(dataclasses.replace(current, is_deleted=True))
 
 
 def check_idempotency_key(value: str) -> str:

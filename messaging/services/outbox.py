@@ -41,10 +41,10 @@ from messaging.models import Chat, FollowerTask, FollowUp, Participant, SearchEn
 from messaging.repository.data import StoredMessage
 from messaging.scylla.errors import MessageStoreError
 from messaging.selectors.counters import chat_message_counter
-from messaging.selectors.stores import message_repo
 from messaging.services.ledger import chat_ledger
 from messaging.services.search_index import indexable_text, search_entry_add, search_entry_update
 from messaging.services.unread import read_position_advance, unread_rebuild
+from messaging.stores import message_repo
 
 logger = logging.getLogger(__name__)
 

@@ -4,12 +4,11 @@ change in an archived chat."""
 from __future__ import annotations
 
 from messaging import events
+from messaging.errors import InvalidInput, MessageNotFound, MessageNotFoundInChat, NotPermitted
 from messaging.models import ChatType, Participant
 from messaging.repository.data import Pin
-from messaging.repository.errors import MessageNotFound
-from messaging.selectors.stores import message_repo
-from messaging.services.errors import InvalidInput, MessageNotFoundInChat, NotPermitted
 from messaging.services.read_only import check_chat_writable
+from messaging.stores import message_repo
 
 
 def _check_can_pin(participant: Participant) -> None:

@@ -14,9 +14,9 @@ from __future__ import annotations
 import emoji as unicode_emoji
 
 from messaging.conf import ReactionSettings
+from messaging.errors import InvalidInput
 from messaging.models import Participant
-from messaging.selectors.stores import message_repo
-from messaging.services.errors import InvalidInput
+from messaging.stores import message_repo
 
 
 def check_reaction(*, participant: Participant, message_id: int, emoji: str) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from messaging import events
 from messaging.models import Participant
 from messaging.selectors.messages import stored_message
-from messaging.selectors.stores import message_repo
 from messaging.services.reaction_rules import check_reaction
 from messaging.services.read_only import check_chat_writable
+from messaging.stores import message_repo
 
 
 def reaction_add(*, participant: Participant, message_id: int, emoji: str) -> bool:

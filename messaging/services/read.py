@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from messaging import events
+from messaging.errors import InvalidInput
 from messaging.models import Participant
-from messaging.selectors.stores import message_repo
-from messaging.services.errors import InvalidInput
 from messaging.services.followers import mirror_read_position
 from messaging.services.ledger import chat_ledger
 from messaging.services.unread import read_position_advance
+from messaging.stores import message_repo
 
 
 def mark_read(*, participant: Participant, message_id: int) -> Participant:

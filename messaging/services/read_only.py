@@ -6,8 +6,8 @@ so an archived chat's reactions, pins and indicators stay as they were.
 
 from __future__ import annotations
 
+from messaging.errors import NotPermitted
 from messaging.models import Participant
-from messaging.services.errors import NotPermitted
 
 ARCHIVED = "This chat is archived, so it is read-only; its owner can unarchive it."
 

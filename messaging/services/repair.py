@@ -22,7 +22,6 @@ from messaging.metrics import FOLLOWER_REPAIRS
 from messaging.models import SearchEntry
 from messaging.repository.data import StoredMessage
 from messaging.selectors.counters import chat_message_counter
-from messaging.selectors.stores import message_repo
 from messaging.services.ledger import chat_ledger
 from messaging.services.search_index import (
     indexable_text,
@@ -30,6 +29,7 @@ from messaging.services.search_index import (
     search_entry_update,
 )
 from messaging.services.unread import unread_rebuild
+from messaging.stores import message_repo
 
 PAGE = 100
 

@@ -11,18 +11,12 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.db.models import Value
 
+from messaging.conf import search_config
 from messaging.models import SearchEntry
 from messaging.repository.data import StoredMessage
-
-DEFAULT_SEARCH_CONFIG = "english"
-
-
-def search_config() -> str:
-    return str(getattr(settings, "MESSAGING_SEARCH_CONFIG", DEFAULT_SEARCH_CONFIG))
 
 
 def indexable_text(content: str) -> str:

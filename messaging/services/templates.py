@@ -14,8 +14,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from messaging.errors import InvalidInput, NotPermitted
 from messaging.models import MessageTemplate
-from messaging.services.errors import InvalidInput, NotPermitted
 
 _TOKEN = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}|[{}]")
 

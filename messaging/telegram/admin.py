@@ -17,9 +17,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from messaging.models import Chat
-from messaging.repository import TelegramSyncState
 from messaging.scylla import MessageStoreError
-from messaging.selectors.stores import message_repo
+from messaging.selectors.telegram_sync import TelegramSyncState, telegram_sync_state
 from messaging.telegram.models import ProcessedUpdate, TelegramChat, TelegramUserLink
 
 
@@ -28,7 +27,7 @@ def sync_state_of(chat: Chat) -> TelegramSyncState | None:
     cached: TelegramSyncState | str | None = getattr(chat, "_telegram_sync_state", "unread")
     if cached == "unread":
         try:
-            cached = message_repo().get_telegram_sync_state(chat.pk)
+            cached = telegram_sync_state(chat_id=chat.pk)
         except MessageStoreError:
             cached = None
         chat._telegram_sync_state = cached  # type: ignore[attr-defined]

@@ -26,14 +26,11 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 from uuid import UUID
 
+from messaging.errors import MessagingError, TelegramMappingConflict
 from messaging.metrics import TELEGRAM_IMPORTED
 from messaging.models import Chat
-from messaging.repository import MessageScyllaRepo, TelegramMappingConflict
-from messaging.selectors.stores import message_repo
-from messaging.telegram.export import ExportChat, ExportRecord, MalformedExport, iter_export
-from messaging.telegram.export_parse import parse_export_message
-from messaging.telegram.links import chat_for_export, chat_link
-from messaging.telegram.sync import (
+from messaging.selectors.telegram_sync import telegram_sync_state
+from messaging.services.telegram_sync import (
     FAILED,
     IDLE,
     IMPORTING,
@@ -42,6 +39,9 @@ from messaging.telegram.sync import (
     resume_point,
     sync_record,
 )
+from messaging.telegram.export import ExportChat, ExportRecord, MalformedExport, iter_export
+from messaging.telegram.export_parse import parse_export_message
+from messaging.telegram.links import chat_for_export, chat_link
 from messaging.telegram.types import MalformedMessage, TelegramMessage, UnsupportedMessage
 from messaging.telegram.users import bridge_user
 from messaging.telegram.writer import ChatWriter, Prepared, Rejected
@@ -52,7 +52,7 @@ MAX_EXAMPLES = 50
 MAX_REASONS = 50
 
 
-class ImportRefused(Exception):
+class ImportRefused(MessagingError):
     """The import cannot start or go on (no such chat, a contradicting link): nothing more runs."""
 
 
@@ -145,7 +145,6 @@ class ExportImporter:
         self,
         options: ImportOptions,
         *,
-        repo: MessageScyllaRepo | None = None,
         on_failure: Callable[[Failure], None] | None = None,
         on_batch: Callable[[ImportSummary], None] | None = None,
     ) -> None:
@@ -154,7 +153,6 @@ class ExportImporter:
         if options.batch_size < 1 or options.concurrency < 1:
             raise ImportRefused("batch size and concurrency must be positive")
         self.options = options
-        self.repo = repo or message_repo()
         self.summary = ImportSummary()
         self._on_failure = on_failure
         self._on_batch = on_batch
@@ -208,9 +206,7 @@ class ExportImporter:
         if run is None or run.chat is None:
             return
         try:
-            sync_record(
-                self.repo, run.chat.pk, status=FAILED, error=f"{failure.position}: {failure.reason}"
-            )
+            sync_record(run.chat.pk, status=FAILED, error=f"{failure.position}: {failure.reason}")
         except Exception:
             if record:  # otherwise the error that stopped the run is the one to report
                 raise
@@ -220,20 +216,19 @@ class ExportImporter:
         run = _ChatRun(dialog, chat)
         if chat is None:
             return run
-        state = self.repo.get_telegram_sync_state(chat.pk)
+        state = telegram_sync_state(chat_id=chat.pk)
         if state is None or state.telegram_chat_id != dialog.chat_id:
-            chat_link(repo=self.repo, chat=chat, telegram_chat_id=dialog.chat_id)
+            chat_link(chat=chat, telegram_chat_id=dialog.chat_id)
         run.previous_status = state.status if state else None
         run.imported_total = state.imported_count if state else 0
         run.report = ChatReport(chat.pk, dialog.name, dialog.chat_id, resume_point(state))
         run.writer = ChatWriter(
-            self.repo,
             chat,
             concurrency=self.options.concurrency,
             fresh=not holds_telegram_messages(state),
         )
         self.summary.chats.append(run.report)
-        sync_record(self.repo, chat.pk, status=IMPORTING, error="")
+        sync_record(chat.pk, status=IMPORTING, error="")
         return run
 
     def _chat_for(self, dialog: ExportChat) -> Chat | None:
@@ -241,7 +236,7 @@ class ExportImporter:
         chat = self._target
         if chat is None:
             owner = self.options.owner or bridge_user()
-            return chat_for_export(repo=self.repo, dialog=dialog, owner=owner)
+            return chat_for_export(dialog=dialog, owner=owner)
         if chat.telegram_chat_id == dialog.chat_id:
             return chat
         if dialog.in_account_export:
@@ -256,7 +251,7 @@ class ExportImporter:
                 f"chat {chat.pk} mirrors Telegram chat {chat.telegram_chat_id}, "
                 f"but this export is of chat {dialog.chat_id} ({dialog.name!r})"
             )
-        return chat_link(repo=self.repo, chat=chat, telegram_chat_id=dialog.chat_id)
+        return chat_link(chat=chat, telegram_chat_id=dialog.chat_id)
 
     def _take(self, run: _ChatRun, record: ExportRecord) -> None:
         report = run.report
@@ -323,7 +318,6 @@ class ExportImporter:
             report.first_at = min(report.first_at or moment, moment)
             report.last_at = max(report.last_at or moment, moment)
         sync_record(
-            self.repo,
             run.chat.pk,
             last_telegram_message_id=handled or None,
             imported_count=run.imported_total,
@@ -337,4 +331,4 @@ class ExportImporter:
         self._flush(run)
         if run.chat is not None:
             status = LIVE if run.previous_status == LIVE else IDLE
-            sync_record(self.repo, run.chat.pk, status=status, error="")
+            sync_record(run.chat.pk, status=status, error="")

@@ -12,20 +12,20 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from messaging.errors import MessagingError
 from messaging.models import Chat, ChatType
-from messaging.repository import MessageScyllaRepo
 from messaging.services.chats import chat_create
+from messaging.services.telegram_sync import sync_link
 from messaging.telegram.export import ExportChat
-from messaging.telegram.sync import IDLE
 
 _NAME_LENGTH = 200
 
 
-class TelegramLinkError(ValueError):
+class TelegramLinkError(MessagingError, ValueError):
     """The link asked for contradicts an existing one."""
 
 
-def chat_link(*, repo: MessageScyllaRepo, chat: Chat, telegram_chat_id: int) -> Chat:
+def chat_link(*, chat: Chat, telegram_chat_id: int) -> Chat:
     """Ties ``chat`` to a Telegram chat; linking it again to the same id is a no-op."""
     if chat.telegram_chat_id not in (None, telegram_chat_id):
         raise TelegramLinkError(
@@ -46,13 +46,7 @@ def chat_link(*, repo: MessageScyllaRepo, chat: Chat, telegram_chat_id: int) -> 
             raise TelegramLinkError(
                 f"Telegram chat {telegram_chat_id} was just linked to another chat"
             ) from None
-    state = repo.get_telegram_sync_state(chat.pk)
-    repo.update_telegram_sync_state(
-        chat.pk,
-        telegram_chat_id=telegram_chat_id,
-        status=IDLE if state is None or state.status is None else None,
-        imported_count=0 if state is None else None,
-    )
+    sync_link(chat.pk, telegram_chat_id)
     return chat
 
 
@@ -62,7 +56,7 @@ def chat_unlink(*, chat: Chat) -> None:
     chat.save(update_fields=["telegram_chat_id"])
 
 
-def chat_for_export(*, repo: MessageScyllaRepo, dialog: ExportChat, owner: Any) -> Chat:
+def chat_for_export(*, dialog: ExportChat, owner: Any) -> Chat:
     """The chat linked to this dialog, or a new one owned by ``owner`` and linked to it."""
     existing = Chat.objects.filter(telegram_chat_id=dialog.chat_id).first()
     if existing is not None:
@@ -72,4 +66,4 @@ def chat_for_export(*, repo: MessageScyllaRepo, dialog: ExportChat, owner: Any) 
         name=(dialog.name or str(dialog.chat_id))[:_NAME_LENGTH],
         type=ChatType.CHANNEL if dialog.is_broadcast else ChatType.GROUP,
     )
-    return chat_link(repo=repo, chat=chat, telegram_chat_id=dialog.chat_id)
+    return chat_link(chat=chat, telegram_chat_id=dialog.chat_id)

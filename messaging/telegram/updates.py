@@ -10,10 +10,16 @@ after one. So an update is applied at most once:
 - the mapping table catches the rest (the same message from an export, or a
   replay after the row was lost): it is stored once.
 
-Updates that cannot apply (a chat no WellWon chat mirrors, a reaction to a
-message never stored, an edit older than the stored one, kinds this bridge
-does not handle) are acknowledged with what happened, never an error: an
-error makes Telegram retry for a day.
+Updates that cannot apply are acknowledged with what happened, never an
+error: an error makes Telegram retry for a day, and these would fail every
+time. That covers a chat no WellWon chat mirrors, a reaction to a message
+never stored, an edit older than the stored one, kinds this bridge does not
+handle, an update that cannot be parsed (``malformed``) and one that
+contradicts what is stored (``conflict``: the Telegram message is mirrored
+into another chat, or no placeholder user can be created for its sender);
+the last two are logged with the reason and write nothing. A store that is
+down is the one failure answered with an error (503), so Telegram's retry
+delivers the update once the store is back.
 """
 
 from __future__ import annotations
@@ -25,16 +31,17 @@ from enum import StrEnum
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from messaging.errors import MessageNotFound, TelegramMappingConflict
 from messaging.models import Chat
-from messaging.repository import MessageNotFound, MessageScyllaRepo
-from messaging.selectors.stores import edit_history_repo, message_repo
-from messaging.services.followers import after_edit
+from messaging.selectors.messages import StoredMessage, message_by_telegram_id
+from messaging.selectors.telegram_sync import telegram_sync_state
+from messaging.services.messages import edit_is_newer, message_edit_apply
+from messaging.services.mirrored_reactions import reaction_totals_set, reactions_change
+from messaging.services.telegram_sync import IMPORTING, LIVE, sync_record
 from messaging.telegram.botapi import ParsedUpdate, ReactionChange, ReactionTotals, parse_update
 from messaging.telegram.models import ProcessedUpdate
-from messaging.telegram.reaction_counts import reaction_totals_set
-from messaging.telegram.sync import IMPORTING, LIVE, sync_record
-from messaging.telegram.types import TelegramMessage
-from messaging.telegram.writer import ChatWriter, Rejected, is_newer_edit
+from messaging.telegram.types import MalformedMessage, TelegramMessage
+from messaging.telegram.writer import ChatWriter, Rejected
 
 logger = logging.getLogger(__name__)
 
@@ -54,12 +61,26 @@ class Outcome(StrEnum):
     UNKNOWN_MESSAGE = "unknown_message"  # a reaction to, or edit of, a deleted message
     REJECTED = "rejected"  # a message the store cannot hold (logged)
     IGNORED = "ignored"  # an update kind this bridge does not handle
+    MALFORMED = "malformed"  # not a Bot API Update (logged)
+    CONFLICT = "conflict"  # contradicts what is stored (logged; nothing written)
 
 
-def update_receive(raw: object, *, repo: MessageScyllaRepo | None = None) -> Outcome:
-    """Applies an Update once; raises ``MalformedMessage`` for one that cannot be parsed."""
-    parsed = parse_update(raw)
-    repo = repo or message_repo()
+def update_receive(raw: object) -> Outcome:
+    """Applies an Update once and says what happened; store outages are raised."""
+    try:
+        parsed = parse_update(raw)
+    except MalformedMessage as exc:
+        logger.warning("Telegram update not applied, malformed: %s", exc)
+        return Outcome.MALFORMED
+    try:
+        return _receive_once(parsed)
+    except (TelegramMappingConflict, IntegrityError) as exc:
+        logger.warning("Telegram update %s not applied, conflict: %s", parsed.update_id, exc)
+        return Outcome.CONFLICT
+
+
+def _receive_once(parsed: ParsedUpdate) -> Outcome:
+    """The update and its ``ProcessedUpdate`` row in one transaction (a failure keeps neither)."""
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -70,25 +91,31 @@ def update_receive(raw: object, *, repo: MessageScyllaRepo | None = None) -> Out
             ProcessedUpdate.objects.filter(
                 received_at__lt=timezone.now() - PROCESSED_UPDATE_RETENTION
             ).delete()
-        return _apply(repo, parsed)
+        return _apply(parsed)
 
 
-def _apply(repo: MessageScyllaRepo, update: ParsedUpdate) -> Outcome:
+def _apply(update: ParsedUpdate) -> Outcome:
     payload = update.payload
     if payload is None:
         return Outcome.IGNORED
     chat = Chat.objects.filter(telegram_chat_id=payload.chat_id).first()
     if chat is None:
         return Outcome.UNLINKED_CHAT
-    writer = ChatWriter(repo, chat)
+    writer = ChatWriter(chat)
     if isinstance(payload, TelegramMessage):
         outcome = _edit(writer, payload) if update.is_edit else _store(writer, payload)
     elif isinstance(payload, ReactionChange):
         outcome = _react(writer, payload)
     else:
-        outcome = _count(writer, payload)
-    _record(repo, chat, update)
+        outcome = _count(chat, payload)
+    _record(chat, update)
     return outcome
+
+
+def _mirrored(chat: Chat, telegram_message_id: int, telegram_chat_id: int) -> StoredMessage | None:
+    return message_by_telegram_id(
+        chat_id=chat.pk, telegram_message_id=telegram_message_id, telegram_chat_id=telegram_chat_id
+    )
 
 
 def _store(writer: ChatWriter, message: TelegramMessage) -> Outcome:
@@ -107,56 +134,53 @@ def _store(writer: ChatWriter, message: TelegramMessage) -> Outcome:
 
 def _edit(writer: ChatWriter, message: TelegramMessage) -> Outcome:
     """A newer text for a stored message; an edit of a message never seen stores it."""
-    chat = writer.chat
-    stored = writer.repo.get_message_by_telegram_id(chat.pk, message.message_id, message.chat_id)
+    stored = _mirrored(writer.chat, message.message_id, message.chat_id)
     if stored is None:
         return _store(writer, message)
     if stored.is_deleted:
         return Outcome.UNKNOWN_MESSAGE
-    if message.edited_at is None or not is_newer_edit(stored, message):
+    if not edit_is_newer(stored, message.edited_at):
         return Outcome.STALE_EDIT
-    edit_history_repo().record_edit(
-        channel_id=chat.pk,
-        message_id=stored.message_id,
-        previous_content=stored.content,
-        editor_id=stored.sender_id,
-        edited_at=message.edited_at,
-    )
-    writer.repo.edit_message(
-        chat.pk, stored.message_id, message.text, message.edited_at, list(message.entities)
-    )
-    after_edit(chat_id=chat.pk, message_id=stored.message_id, content=message.text)
+    try:
+        message_edit_apply(
+            current=stored,
+            content=message.text,
+            editor_id=stored.sender_id,
+            edited_at=message.edited_at,
+            entities=list(message.entities),
+        )
+    except MessageNotFound:  # deleted in between
+        return Outcome.UNKNOWN_MESSAGE
     return Outcome.EDITED
 
 
 def _react(writer: ChatWriter, change: ReactionChange) -> Outcome:
-    chat = writer.chat
-    stored = writer.repo.get_message_by_telegram_id(chat.pk, change.message_id, change.chat_id)
+    stored = _mirrored(writer.chat, change.message_id, change.chat_id)
     if stored is None or stored.is_deleted:
         return Outcome.UNKNOWN_MESSAGE
-    user_id = writer.user_ids([change.reactor])[change.reactor.key]
-    for emoji in change.removed:
-        writer.repo.remove_reaction(chat.pk, stored.message_id, user_id, emoji)
-    try:
-        for emoji in change.added:
-            writer.repo.add_reaction(chat.pk, stored.message_id, user_id, emoji)
-    except MessageNotFound:  # deleted in between
+    applied = reactions_change(
+        chat_id=writer.chat.pk,
+        message_id=stored.message_id,
+        user_id=writer.user_ids([change.reactor])[change.reactor.key],
+        added=change.added,
+        removed=change.removed,
+    )
+    return Outcome.REACTIONS if applied else Outcome.UNKNOWN_MESSAGE
+
+
+def _count(chat: Chat, totals: ReactionTotals) -> Outcome:
+    stored = _mirrored(chat, totals.message_id, totals.chat_id)
+    if stored is None or stored.is_deleted:
         return Outcome.UNKNOWN_MESSAGE
+    reaction_totals_set(
+        chat_id=chat.pk, message_id=stored.message_id, totals=totals.counts, complete=True
+    )
     return Outcome.REACTIONS
 
 
-def _count(writer: ChatWriter, totals: ReactionTotals) -> Outcome:
-    chat = writer.chat
-    stored = writer.repo.get_message_by_telegram_id(chat.pk, totals.message_id, totals.chat_id)
-    if stored is None or stored.is_deleted:
-        return Outcome.UNKNOWN_MESSAGE
-    reaction_totals_set(writer.repo, chat.pk, stored.message_id, totals.counts, complete=True)
-    return Outcome.REACTIONS
-
-
-def _record(repo: MessageScyllaRepo, chat: Chat, update: ParsedUpdate) -> None:
+def _record(chat: Chat, update: ParsedUpdate) -> None:
     """The webhook is live; the newest message id moves forward, never back."""
-    state = repo.get_telegram_sync_state(chat.pk)
+    state = telegram_sync_state(chat_id=chat.pk)
     newest = None
     if isinstance(update.payload, TelegramMessage):
         known = state.last_telegram_message_id if state else None
@@ -164,7 +188,6 @@ def _record(repo: MessageScyllaRepo, chat: Chat, update: ParsedUpdate) -> None:
             newest = update.payload.message_id
     importing = state is not None and state.status == IMPORTING
     sync_record(
-        repo,
         chat.pk,
         status=None if importing else LIVE,  # an import in progress keeps its resume point
         last_telegram_message_id=None if importing else newest,

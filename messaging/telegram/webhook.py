@@ -5,33 +5,51 @@ Telegram sends the ``secret_token`` given to ``setWebhook`` in the
 with TELEGRAM_WEBHOOK_SECRET. No secret configured means no webhook: every
 delivery is refused (403), so an unset variable never opens the endpoint.
 The view stays thin: check the secret, hand the JSON to ``update_receive``,
-answer 200 with what happened (Telegram only looks at the status).
+answer 200 with what happened (Telegram only looks at the status) and count
+the outcome. Once the secret matches every answer is 200, a body that is not
+JSON included (``malformed``): Telegram redelivers anything else for a day,
+and these would fail every time. The one exception is a store outage (503),
+which a redelivery can get past.
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
 from typing import Any
 
-from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     inline_serializer,
 )
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ParseError, UnsupportedMediaType
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from messaging.api.parsers import JSONParser
-from messaging.api.schema import BAD_INPUT, ERROR_DETAIL
+from messaging.api.schema import ERROR_DETAIL
 from messaging.metrics import TELEGRAM_WEBHOOK_UPDATES
-from messaging.telegram.types import MalformedMessage
-from messaging.telegram.updates import update_receive
+from messaging.scylla.errors import MessageStoreError
+from messaging.telegram.conf import webhook_secret
+from messaging.telegram.updates import Outcome, update_receive
+
+logger = logging.getLogger(__name__)
+# Failures a redelivery can get past: answered 503 (messaging.api.exceptions), so Telegram retries.
+UNAVAILABLE = (
+    MessageStoreError,
+    OperationalError,
+    InterfaceError,
+    RedisConnectionError,
+    RedisTimeoutError,
+)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 
@@ -40,11 +58,11 @@ class HasWebhookSecret(BasePermission):
     message = f"Missing or wrong {SECRET_HEADER} header."
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        expected = getattr(settings, "TELEGRAM_WEBHOOK_SECRET", None)
+        expected = webhook_secret()
         given = request.headers.get(SECRET_HEADER)
-        if not expected or given is None:
+        if expected is None or given is None:
             return False
-        return hmac.compare_digest(given.encode(), str(expected).encode())
+        return hmac.compare_digest(given.encode(), expected.encode())
 
 
 class TelegramWebhookView(APIView):
@@ -62,15 +80,22 @@ class TelegramWebhookView(APIView):
                 "TelegramUpdateOutcome",
                 {"ok": serializers.BooleanField(), "outcome": serializers.CharField()},
             ),
-            400: BAD_INPUT,
             403: OpenApiResponse(ERROR_DETAIL, description=f"Missing or wrong {SECRET_HEADER}."),
         },
     )
     def post(self, request: Request) -> Response:
         try:
-            outcome = update_receive(request.data)
-        except MalformedMessage as exc:
-            TELEGRAM_WEBHOOK_UPDATES.labels("malformed").inc()
-            raise ValidationError({"update": [str(exc)]}) from None
+            outcome = self._receive(request)
+        except UNAVAILABLE:
+            TELEGRAM_WEBHOOK_UPDATES.labels("unavailable").inc()
+            raise
         TELEGRAM_WEBHOOK_UPDATES.labels(outcome.value).inc()
         return Response({"ok": True, "outcome": outcome.value}, status=status.HTTP_200_OK)
+
+    def _receive(self, request: Request) -> Outcome:
+        try:
+            body = request.data
+        except (ParseError, UnsupportedMediaType) as exc:
+            logger.warning("Telegram update not applied, malformed: %s", exc.detail)
+            return Outcome.MALFORMED
+        return update_receive(body)

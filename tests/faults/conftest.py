@@ -55,5 +55,5 @@ def postgres_restored() -> Iterator[None]:
     yield
     if pg_cluster("status") != 0:  # 0: running
         assert pg_cluster("start") == 0
-    for conn in connections.all():
+    for conn in connections.all(initialized_only=True):
         conn.close()

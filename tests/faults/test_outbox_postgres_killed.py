@@ -24,8 +24,8 @@ from rest_framework.authtoken.models import Token
 
 from messaging.models import FollowerTask, Participant, SearchEntry
 from messaging.scylla import ScyllaClient
-from messaging.selectors.stores import message_repo
 from messaging.services.ledger import ledger_lock_key
+from messaging.stores import message_repo
 from tests.faults.conftest import pg_cluster, wait_until
 from tests.live_server import OUTBOX_HEALING, Api, live_server, quick_outbox
 from tests.messaging.api_support import create_chat, make_user
@@ -57,7 +57,7 @@ def test_a_send_interrupted_by_a_postgres_kill_is_healed_after_restart(
             timeout=10,
             what="the CQL write of the send",
         )
-        for conn in connections.all():
+        for conn in connections.all(initialized_only=True):
             conn.close()
         assert pg_cluster("stop", "-m", "immediate") == 0
         send.join(timeout=30)

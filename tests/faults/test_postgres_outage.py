@@ -16,7 +16,7 @@ def test_chat_endpoints_answer_503_while_postgres_is_down(postgres_restored: Non
     chat_id = create_chat(owner)["id"]
     api = client_of(owner)
 
-    for conn in connections.all():
+    for conn in connections.all(initialized_only=True):
         conn.close()
     assert pg_cluster("stop") == 0
     response = api.get(f"/api/chats/{chat_id}/")

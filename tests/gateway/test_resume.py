@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from messaging.repository.data import MessageData
-from messaging.selectors.stores import message_repo
+from messaging.stores import message_repo
 from tests.gateway.conftest import Person, identified, make_chat
 from tests.gateway.server import Server
 

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from messaging.conf import migrations_dir
 from messaging.scylla import ScyllaClient
-from messaging.scylla.migrations import migrations_dir, run_ddl
+from messaging.scylla.migrations import run_ddl
 
 
 @contextmanager

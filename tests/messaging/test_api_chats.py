@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from messaging.scylla import ScyllaClient
-from messaging.selectors.stores import message_repo
+from messaging.stores import message_repo
 from presence.status import set_presence
 from tests.messaging.api_support import (
     client_of,

@@ -131,6 +131,37 @@ def test_a_conversation_from_first_message_to_search() -> None:
     assert ok(alice_client.get("/api/search/?q=milk"))["results"] == []
 
 
+def test_a_deleted_message_keeps_no_content_in_any_store() -> None:
+    """Not only hidden by the API: the CQL row, the edit history and the index forget it."""
+    from uuid import UUID
+
+    from messaging.models import SearchEntry
+    from messaging.stores import edit_history_repo, message_repo
+
+    alice, bob = make_user("alice"), make_user("bob")
+    chat_id = create_chat(alice, bob)["id"]
+    photo = {"type": "image", "url": "https://example.org/cat.jpg", "file_name": "cat.jpg"}
+    posted = post_message(alice, chat_id, f"first draft @{bob.username}", attachments=[photo])
+    url = messages_url(chat_id, posted["id"])
+    ok(client_of(alice).patch(url, {"content": "second draft"}, format="json"))
+    message_id, chat = int(posted["id"]), UUID(chat_id)
+    assert len(edit_history_repo().get_history(chat, message_id)) == 1
+    ok(client_of(bob).delete(url), 403)  # not his: all of it stays
+    assert SearchEntry.objects.filter(chat_id=chat, message_id=message_id).exists()
+    ok(client_of(alice).delete(url), 204)
+    stored = message_repo().get_message(chat, message_id)
+    assert stored is not None and stored.is_deleted
+    assert (stored.content, stored.attachments, stored.mentions, stored.entities) == (
+        "",
+        [],
+        frozenset(),
+        [],
+    )
+    assert (stored.sender_id, stored.message_id) == (alice.pk, message_id)  # what remains
+    assert edit_history_repo().get_history(chat, message_id) == []
+    assert not SearchEntry.objects.filter(chat_id=chat, message_id=message_id).exists()
+
+
 def test_a_deleted_message_shows_nothing_of_its_body_nor_its_history() -> None:
     alice, bob = make_user("alice"), make_user("bob")
     chat_id = create_chat(alice, bob)["id"]

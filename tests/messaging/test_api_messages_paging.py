@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from messaging.repository import MessageData
 from messaging.scylla import ScyllaClient
 from messaging.scylla.snowflake import calculate_message_bucket
-from messaging.selectors.stores import message_repo
+from messaging.stores import message_repo
 from tests.messaging.api_support import client_of, create_chat, make_user, messages_url, ok
 
 
@@ -154,8 +154,9 @@ class RoundTrips:
         )
 
 
-# The cost of a read that goes to CQL, without the kept newest pages (test_hot_pages.py).
-@override_settings(PAGE_CACHE_ENABLED=False)
+# The cost of a read that goes to the stores: without the kept newest pages
+# (test_hot_pages.py) and the cached membership and profiles (test_access_cache.py).
+@override_settings(PAGE_CACHE_ENABLED=False, AUTH_CACHE_TTL=0)
 def test_a_page_of_50_costs_fixed_round_trips_whatever_it_holds(cql: ScyllaClient) -> None:
     now = datetime.now(UTC) - timedelta(minutes=10)
     step = timedelta(seconds=1)

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import AbstractUser
 
 from messaging.scylla import ScyllaClient
-from messaging.selectors.stores import message_repo
+from messaging.stores import message_repo
 from tests.messaging.api_support import client_of, create_chat, make_user, messages_url, ok
 from tests.messaging.api_support import post_message as post
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from messaging.errors import InvalidInput
 from messaging.scylla import ScyllaClient
-from messaging.services.errors import InvalidInput
 from messaging.services.templates import template_placeholders
 from tests.messaging.api_support import client_of, create_chat, make_user, messages_url, ok
 

@@ -19,7 +19,7 @@ from django.test import override_settings
 from messaging.models import Participant
 from messaging.selectors.hot_pages import SingleFlight, coalesced_loads
 from messaging.selectors.messages import message_page
-from messaging.selectors.stores import message_repo
+from messaging.stores import message_repo
 from tests.messaging.api_support import (
     client_of,
     create_chat,
@@ -153,7 +153,7 @@ import django
 django.setup()
 from messaging.repository.data import MessageData
 from messaging.selectors.hot_pages import page_changed
-from messaging.selectors.stores import message_repo
+from messaging.stores import message_repo
 chat_id = uuid.UUID(sys.argv[1])
 data = MessageData(channel_id=chat_id, content="from elsewhere", sender_id=int(sys.argv[2]))
 message_id = message_repo().insert_message(data)

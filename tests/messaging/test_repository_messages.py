@@ -380,13 +380,29 @@ class TestEditAndDelete:
         with pytest.raises(MessageDeleted):
             repo.edit_message(channel, message_id, "too late")
 
-    def test_soft_delete_keeps_the_row(self, repo: MessageScyllaRepo, channel: uuid.UUID) -> None:
-        message_id = repo.insert_message(message(channel, "secret", attachments=[{"a": 1}]))
+    def test_delete_keeps_the_row_but_none_of_its_body(
+        self, repo: MessageScyllaRepo, channel: uuid.UUID
+    ) -> None:
+        secret = message(
+            channel,
+            "secret",
+            attachments=[{"a": 1}],
+            mentions={7},
+            entities=[{"type": "bold", "offset": 0, "length": 6}],
+            reply_to_id=42,
+        )
+        message_id = repo.insert_message(secret)
         before = repo.delete_message(channel, message_id)
         assert before.content == "secret" and not before.is_deleted
         stored = repo.get_message(channel, message_id)
         assert stored is not None
         assert (stored.content, stored.is_deleted) == ("", True)
+        assert (stored.attachments, stored.mentions, stored.entities) == ([], frozenset(), [])
+        assert (stored.sender_id, stored.created_at, stored.reply_to_id) == (
+            before.sender_id,
+            before.created_at,
+            42,
+        )
         assert stored.deleted_at is not None and stored.deleted_at.tzinfo is UTC
         assert [m.message_id for m in repo.get_messages(channel)] == [message_id]
         again = repo.delete_message(channel, message_id)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from messaging.conf import migrations_dir
 from messaging.cql_models import CQL_MODELS, Message, PinnedMessage
 from messaging.scylla import ScyllaClient
 from messaging.scylla.dialect import detect_dialect, render_create_keyspace
@@ -23,7 +24,6 @@ from messaging.scylla.migration_files import split_statements
 from messaging.scylla.migrations import (
     MIGRATIONS_TABLE,
     apply_migrations,
-    migrations_dir,
     run_ddl,
 )
 from messaging.scylla.schema_check import (

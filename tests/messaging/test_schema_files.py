@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from messaging.conf import migrations_dir
 from messaging.scylla.migration_files import (
     AppliedMigration,
     ChangedMigrationError,
@@ -18,7 +19,6 @@ from messaging.scylla.migration_files import (
     refusal,
     split_statements,
 )
-from messaging.scylla.migrations import migrations_dir
 from tests.messaging.schema_support import shipped_versions
 
 SEED_TABLES = {

@@ -22,7 +22,7 @@ from messaging.models import Participant, SearchEntry
 from messaging.repository import MessageData
 from messaging.scylla import ScyllaClient
 from messaging.scylla.snowflake import calculate_message_bucket
-from messaging.selectors.stores import message_repo
+from messaging.stores import message_repo
 from tests.messaging.api_support import (
     client_of,
     create_chat,
@@ -112,7 +112,7 @@ def test_reindex_of_every_chat_walks_history_across_buckets() -> None:
 
 
 def test_repair_commands_refuse_a_bad_chat_id() -> None:
-    with pytest.raises(CommandError, match="not a UUID"):
+    with pytest.raises(CommandError, match="not a chat id"):
         call_command("reindex_search", chat=["nope"])
     with pytest.raises(CommandError, match="no chat"):
         call_command("rebuild_unread", chat=[str(uuid.uuid4())])

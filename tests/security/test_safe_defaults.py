@@ -52,7 +52,8 @@ def test_seed_demo_refuses_a_known_password_superuser_outside_development(cql: A
 
 
 def test_make_run_sets_the_development_values() -> None:
-    """What ``make run`` would run (``make -n`` prints, runs nothing): each manage.py in dev."""
+    """What ``make run`` would run (``make -n`` prints, runs nothing): each Django command
+    (three manage.py commands, then the ASGI server) in development mode."""
     done = subprocess.run(
         ["make", "-n", "run"],  # noqa: S607
         cwd=ROOT,
@@ -61,6 +62,8 @@ def test_make_run_sets_the_development_values() -> None:
         timeout=60,
         check=True,
     )
-    commands = [line for line in done.stdout.splitlines() if "manage.py" in line]
+    commands = [
+        line for line in done.stdout.splitlines() if "manage.py" in line or "wellwon.asgi" in line
+    ]
     assert len(commands) == 4, done.stdout
     assert all(line.startswith("DEBUG=true ") for line in commands), commands

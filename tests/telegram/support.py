@@ -15,8 +15,8 @@ from typing import Any
 
 from messaging.models import Chat
 from messaging.repository import MessageScyllaRepo, StoredMessage
-from messaging.selectors.stores import message_repo
 from messaging.services.chats import chat_create
+from messaging.stores import message_repo
 from messaging.telegram.ids import CHANNEL_ID_OFFSET
 from messaging.telegram.links import chat_link
 from tests.messaging.api_support import make_user
@@ -65,7 +65,7 @@ def retarget(update: dict[str, Any], bot_api_chat_id: int) -> dict[str, Any]:
 def linked_chat(telegram_chat_id: int, *, name: str = "Team chat") -> Chat:
     owner = make_user("owner")
     chat = chat_create(creator=owner, name=name, type="group")
-    return chat_link(repo=message_repo(), chat=chat, telegram_chat_id=telegram_chat_id)
+    return chat_link(chat=chat, telegram_chat_id=telegram_chat_id)
 
 
 def all_messages(chat_id: uuid.UUID, repo: MessageScyllaRepo | None = None) -> list[StoredMessage]:

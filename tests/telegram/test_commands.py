@@ -11,9 +11,9 @@ from django.core.management.base import CommandError
 
 from messaging.models import Chat
 from messaging.scylla import ScyllaClient
-from messaging.selectors.stores import message_repo
 from messaging.services.chats import chat_create
-from messaging.telegram.sync import FAILED, sync_record
+from messaging.services.telegram_sync import FAILED, sync_record
+from messaging.stores import message_repo
 from tests.messaging.api_support import make_user
 from tests.telegram.support import channel_id_of, fresh_bare_id
 
@@ -95,7 +95,6 @@ class TestSyncStatus:
         command("telegram_link", str(healthy.pk), str(healthy_id))
         command("telegram_link", str(broken.pk), str(broken_id))
         sync_record(
-            message_repo(),
             broken.pk,
             status=FAILED,
             last_telegram_message_id=41,
@@ -119,7 +118,7 @@ class TestAdmin:
         chat = new_chat("admin-visible chat")
         telegram_id = channel_id_of(fresh_bare_id())
         command("telegram_link", str(chat.pk), str(telegram_id))
-        sync_record(message_repo(), chat.pk, status=FAILED, error="messages[3]: broken")
+        sync_record(chat.pk, status=FAILED, error="messages[3]: broken")
         client = Client()
         client.force_login(make_user("root", is_staff=True, is_superuser=True))
         listing = client.get("/admin/telegram/telegramchat/")

@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 
 from messaging.models import Chat, ChatType, Participant, SearchEntry
 from messaging.scylla import ScyllaClient
-from messaging.selectors.stores import message_repo
+from messaging.stores import edit_history_repo, message_repo
 from messaging.telegram.models import TelegramUserLink
 from tests.messaging.api_support import make_user
 from tests.telegram.conftest import load_fixture
@@ -179,6 +179,25 @@ class TestIdempotentAndResumable:
         reactions = message_repo().get_reactions(chat.pk, [message_id])[message_id]
         assert {r.emoji: r.count for r in reactions}["👍"] == 3  # not counted twice
         assert SearchEntry.objects.filter(chat=chat).count() == 14
+
+    def test_rerun_with_a_newer_edit_records_history_and_reindexes(self, tmp_path: Path) -> None:
+        bare = fresh_bare_id()
+        export = supergroup_export(bare)
+        path = write_export(tmp_path / "result.json", export)
+        run_import(path, "--chat", "auto", "--no-progress")
+        chat = imported_chat(bare)
+        (message,) = [m for m in export["messages"] if m["id"] == 4]
+        message["text"] = "Meeting moved to 17:00"
+        message["text_entities"] = [{"type": "plain", "text": "Meeting moved to 17:00"}]
+        message["edited_unixtime"] = str(int(message["edited_unixtime"]) + 600)
+        write_export(path, export)
+        run_import(path, "--chat", str(chat.pk), "--no-progress")
+        stored = by_telegram_id(all_messages(chat.pk))[4]
+        assert stored.content == "Meeting moved to 17:00"
+        (previous,) = edit_history_repo().get_history(chat.pk, stored.message_id)
+        assert previous.content == "Meeting moved to 16:00 (edited)"
+        entry = SearchEntry.objects.get(chat=chat, message_id=stored.message_id)
+        assert entry.content == "Meeting moved to 17:00"
 
     def test_abort_at_malformed_message_then_rerun_completes(self, tmp_path: Path) -> None:
         bare = fresh_bare_id()

@@ -11,11 +11,13 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from prometheus_client import REGISTRY
 from rest_framework.test import APIClient
 
 from messaging.models import Chat, SearchEntry
 from messaging.scylla import ScyllaClient
-from messaging.selectors.stores import edit_history_repo, message_repo
+from messaging.stores import edit_history_repo, message_repo
+from messaging.telegram.links import chat_unlink
 from messaging.telegram.models import ProcessedUpdate, TelegramUserLink
 from tests.telegram.support import (
     all_messages,
@@ -65,6 +67,14 @@ class Bot:
     def deliver(self, update: Any, secret: str | None = SECRET) -> Any:
         headers = {HEADER: secret} if secret is not None else {}
         return APIClient().post(URL, update, format="json", **headers)
+
+
+def delivered(outcome: str) -> float:
+    """How many deliveries the webhook counted with this outcome (this process)."""
+    found = REGISTRY.get_sample_value(
+        "wellwon_telegram_webhook_updates_total", {"outcome": outcome}
+    )
+    return found or 0.0
 
 
 def outcome(response: Any) -> str:
@@ -147,6 +157,11 @@ class TestMessages:
         assert (state.status, state.last_telegram_message_id) == ("live", 15)
         assert state.last_update_id == again["update_id"]
 
+    def test_message_moves_the_chat_up_the_chat_list(self, bot: Bot, chat: Chat) -> None:
+        before = Chat.objects.get(pk=chat.pk).updated_at
+        assert outcome(bot.deliver(bot.update("supergroup_message"))) == "created"
+        assert Chat.objects.get(pk=chat.pk).updated_at > before
+
     def test_reply_linked_through_the_mapping(self, bot: Bot, chat: Chat) -> None:
         first = bot.update("supergroup_message", message_id=3, reply_to_message=None)
         first["message"].pop("reply_to_message")
@@ -176,16 +191,67 @@ class TestMessages:
             [1, 2],
         ],
     )
-    def test_malformed_update_is_400(self, bot: Bot, body: Any) -> None:
-        response = bot.deliver(body)
-        assert response.status_code == 400
-        assert "update" in response.json()
+    def test_malformed_update_is_acknowledged_logged_and_counted(
+        self, bot: Bot, body: Any, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        before = delivered("malformed")
+        assert outcome(bot.deliver(body)) == "malformed"  # Telegram would resend a 4xx forever
+        assert delivered("malformed") == before + 1
+        assert "not applied, malformed" in caplog.text
+        assert not ProcessedUpdate.objects.exists()
 
-    def test_not_json_is_400(self, chat: Chat) -> None:
+    def test_not_json_is_acknowledged_as_malformed(self, chat: Chat) -> None:
         response = APIClient().post(
             URL, data="{not json", content_type="application/json", **{HEADER: SECRET}
         )
-        assert response.status_code == 400
+        assert outcome(response) == "malformed"
+
+    def test_not_json_without_the_secret_is_still_403(self, chat: Chat) -> None:
+        response = APIClient().post(URL, data="{not json", content_type="application/json")
+        assert response.status_code == 403
+
+
+class TestConflicts:
+    """Updates that contradict what is stored: 200, logged, counted, nothing written."""
+
+    def test_message_mirrored_into_another_chat(
+        self, bot: Bot, chat: Chat, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        update = bot.update("supergroup_message")
+        assert outcome(bot.deliver(update)) == "created"
+        chat_unlink(chat=chat)
+        relinked = linked_chat(bot.chat_id, name="Relinked")
+        before = delivered("conflict")
+        again = {**update, "update_id": update["update_id"] + 1000}
+        assert outcome(bot.deliver(again)) == "conflict"
+        assert delivered("conflict") == before + 1
+        assert "already stored in channel" in caplog.text
+        assert all_messages(relinked.pk) == []
+        assert not ProcessedUpdate.objects.filter(update_id=again["update_id"]).exists()
+
+    def test_no_placeholder_user_can_be_created(
+        self, bot: Bot, chat: Chat, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        from django.contrib.auth import get_user_model
+
+        from messaging.telegram.users import PLACEHOLDER_PREFIX
+
+        base = f"{PLACEHOLDER_PREFIX}user1002"  # the fixture message's sender
+        for attempt in range(20):  # every name the placeholder could take is someone's
+            get_user_model().objects.create_user(base if attempt == 0 else f"{base}_{attempt}")
+        before = delivered("conflict")
+        assert outcome(bot.deliver(bot.update("supergroup_message"))) == "conflict"
+        assert delivered("conflict") == before + 1
+        assert "no free placeholder username" in caplog.text
+        assert all_messages(chat.pk) == []
+        assert not TelegramUserLink.objects.filter(telegram_peer="user1002").exists()
+
+
+class TestMetrics:
+    def test_outcomes_appear_in_metrics(self, bot: Bot, chat: Chat) -> None:
+        outcome(bot.deliver(bot.update("supergroup_message")))
+        text = APIClient().get("/metrics").content.decode()
+        assert 'wellwon_telegram_webhook_updates_total{outcome="created"}' in text
 
 
 class TestEdits:

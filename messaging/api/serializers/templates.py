@@ -9,8 +9,8 @@ from rest_framework import serializers
 
 from messaging.api.fields import UTCDateTimeField
 from messaging.api.serializers.users import UserSerializer
+from messaging.errors import InvalidInput
 from messaging.selectors.users import UserProfile
-from messaging.services.errors import InvalidInput
 from messaging.services.templates import template_placeholders
 
 

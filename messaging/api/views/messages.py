@@ -26,6 +26,7 @@ from messaging.api.serializers.messages import (
     ReactionAddSerializer,
     ReactionSerializer,
 )
+from messaging.errors import MessageNotFoundInChat
 from messaging.selectors.messages import (
     MessageView,
     message_get,
@@ -35,7 +36,6 @@ from messaging.selectors.messages import (
     reaction_summary,
 )
 from messaging.selectors.users import UserProfile
-from messaging.services.errors import MessageNotFoundInChat
 from messaging.services.messages import (
     IDEMPOTENCY_HEADER,
     message_delete,
@@ -228,7 +228,10 @@ class MessageViewSet(ChatScopedMixin, viewsets.GenericViewSet):
             participant=participant, message_id=message_id_from_path(message_id), emoji=emoji
         )
         summary = reaction_summary(
-            participant=participant, message_id=message_id_from_path(message_id), emoji=emoji
+            chat_id=participant.chat_id,
+            message_id=message_id_from_path(message_id),
+            emoji=emoji,
+            viewer_id=participant.user_id,
         )
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(ReactionSerializer(summary).data, status=code)

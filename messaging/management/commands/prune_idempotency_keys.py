@@ -9,13 +9,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
-from messaging.services.errors import InvalidInput
+from messaging.errors import InvalidInput
+from messaging.management.base import MessagingCommand
 from messaging.services.messages import idempotency_keys_prune
 
 
-class Command(BaseCommand):
+class Command(MessagingCommand):
     help = "Deletes Idempotency-Key records older than the retry window."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             help="keys older than this are forgotten (default 24)",
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def perform(self, options: dict[str, Any]) -> None:
         try:
             deleted = idempotency_keys_prune(
                 older_than=timedelta(hours=options["older_than_hours"])

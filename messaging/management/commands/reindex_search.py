@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 
-from messaging.management.commands._chats import ChatsCommand
+from messaging.management.base import ChatsCommand
 from messaging.services.repair import search_reindex_chat
 
 

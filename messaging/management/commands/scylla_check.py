@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-from messaging.management.scylla_command import ScyllaCommand
+from messaging.management.base import ScyllaCommand
 from messaging.scylla import ScyllaClient
 from messaging.scylla.schema_check import check_schema
 

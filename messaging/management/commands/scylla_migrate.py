@@ -5,7 +5,7 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
-from messaging.management.scylla_command import ScyllaCommand
+from messaging.management.base import ScyllaCommand
 from messaging.scylla import ScyllaClient
 from messaging.scylla.migrations import DEFAULT_LOCK_TIMEOUT, MigrationReport, apply_migrations
 

@@ -12,12 +12,11 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
-from messaging.conf import ScyllaSettings
-from messaging.management.scylla_command import ScyllaCommand
+from messaging.conf import ScyllaSettings, migrations_dir
+from messaging.management.base import ScyllaCommand
 from messaging.scylla import ScyllaClient
 from messaging.scylla.dialect import Dialect, detect_dialect, parse_dialect, render_create_keyspace
 from messaging.scylla.migration_files import load_migrations
-from messaging.scylla.migrations import migrations_dir
 
 
 class Command(ScyllaCommand):

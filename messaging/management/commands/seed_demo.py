@@ -17,17 +17,18 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
+from messaging.management.base import MessagingCommand
 from messaging.models import Chat, ChatType, MessageTemplate, Participant, ParticipantRole
 from messaging.scylla.errors import MessageStoreError
-from messaging.selectors.stores import message_repo
 from messaging.services.messages import message_send
 from messaging.services.pins import pin_add
 from messaging.services.reactions import reaction_add
 from messaging.services.repair import search_reindex_chat, unread_rebuild_chat
+from messaging.stores import message_repo
 
 CHAT_NAME = "Welcome"
 LINES = (
@@ -44,10 +45,10 @@ LINES = (
 )
 
 
-class Command(BaseCommand):
+class Command(MessagingCommand):
     help = "Creates the demo users, a template and the Welcome chat with history (idempotent)."
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def perform(self, options: dict[str, Any]) -> None:
         if not settings.DEBUG:
             raise CommandError(
                 "seed_demo creates a superuser with a known password: development only"

@@ -25,7 +25,7 @@ from django.core.management.base import CommandError
 from django.db import reset_queries
 from tqdm import tqdm
 
-from messaging.telegram.commands import TelegramCommand
+from messaging.management.base import MessagingCommand
 from messaging.telegram.export import CountingReader
 from messaging.telegram.importer import (
     ABORT,
@@ -40,7 +40,7 @@ from messaging.telegram.importer import (
 AUTO = "auto"
 
 
-class Command(TelegramCommand):
+class Command(MessagingCommand):
     help = "Imports a Telegram Desktop JSON export (result.json) into the message store."
 
     def add_arguments(self, parser: ArgumentParser) -> None:

@@ -13,14 +13,13 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-from messaging.selectors.stores import message_repo
-from messaging.telegram.commands import TelegramCommand, chat_by_id
+from messaging.management.base import MessagingCommand, chat_by_id
 from messaging.telegram.ids import EXPORT_CHAT_KINDS, export_chat_id
 from messaging.telegram.links import chat_link, chat_unlink
 from messaging.telegram.types import MalformedMessage
 
 
-class Command(TelegramCommand):
+class Command(MessagingCommand):
     help = "Ties a WellWon chat to a Telegram chat id (webhook and imports go to it)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -52,5 +51,5 @@ class Command(TelegramCommand):
                 telegram_id = export_chat_id(options["type"], telegram_id)
             except MalformedMessage as exc:
                 raise CommandError(str(exc)) from None
-        chat_link(repo=message_repo(), chat=chat, telegram_chat_id=telegram_id)
+        chat_link(chat=chat, telegram_chat_id=telegram_id)
         self.stdout.write(f"Chat {chat.pk} ({chat.name}) mirrors Telegram chat {telegram_id}.")

@@ -5,25 +5,24 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
+from messaging.management.base import MessagingCommand
 from messaging.models import Chat
-from messaging.selectors.stores import message_repo
-from messaging.telegram.commands import TelegramCommand
+from messaging.selectors.telegram_sync import telegram_sync_state
 
 _COLUMNS = ("chat", "name", "telegram", "status", "last msg", "last update", "imported", "synced")
 
 
-class Command(TelegramCommand):
+class Command(MessagingCommand):
     help = "Lists the Telegram sync state (telegram_sync_state) of every linked chat."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--errors", action="store_true", help="only chats with a last error")
 
     def perform(self, options: dict[str, Any]) -> None:
-        repo = message_repo()
         chats = Chat.objects.filter(telegram_chat_id__isnull=False).order_by("name")
         rows = []
         for chat in chats:
-            state = repo.get_telegram_sync_state(chat.pk)
+            state = telegram_sync_state(chat_id=chat.pk)
             if options["errors"] and not (state and state.last_error):
                 continue
             rows.append(

@@ -17,7 +17,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID
 
-from messaging.repository import MessageScyllaRepo, TelegramSyncState
+from messaging.repository.data import TelegramSyncState
+from messaging.selectors.telegram_sync import telegram_sync_state
+from messaging.stores import message_repo
 
 IDLE = "idle"
 IMPORTING = "importing"
@@ -42,7 +44,6 @@ def holds_telegram_messages(state: TelegramSyncState | None) -> bool:
 
 
 def sync_record(
-    repo: MessageScyllaRepo,
     channel_id: UUID,
     *,
     status: str | None = None,
@@ -52,7 +53,7 @@ def sync_record(
     error: str | None = None,
 ) -> None:
     """Writes the given fields and ``last_sync_at``; ``error=""`` clears ``last_error``."""
-    repo.update_telegram_sync_state(
+    message_repo().update_telegram_sync_state(
         channel_id,
         status=status,
         last_telegram_message_id=last_telegram_message_id,
@@ -60,4 +61,15 @@ def sync_record(
         last_update_id=last_update_id,
         last_sync_at=datetime.now(UTC),
         last_error=None if error is None else error[:MAX_ERROR_LENGTH],
+    )
+
+
+def sync_link(channel_id: UUID, telegram_chat_id: int) -> None:
+    """Records the Telegram chat a chat mirrors; a first link starts idle, nothing imported."""
+    state = telegram_sync_state(chat_id=channel_id)
+    message_repo().update_telegram_sync_state(
+        channel_id,
+        telegram_chat_id=telegram_chat_id,
+        status=IDLE if state is None or state.status is None else None,
+        imported_count=0 if state is None else None,
     )
