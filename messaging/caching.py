@@ -23,9 +23,10 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
+
+from messaging.conf import access_cache_alias, access_cache_ttl
 
 logger = logging.getLogger(__name__)
 
@@ -43,12 +44,11 @@ class InvalidatingCache:
 
     @staticmethod
     def _cache() -> Any:
-        return caches[getattr(settings, "AUTH_CACHE_ALIAS", "default")]
+        return caches[access_cache_alias()]
 
     @staticmethod
     def ttl() -> float:
-        """Seconds a value lives (0: the cache is off); read on each use, so tests may set it."""
-        return float(getattr(settings, "AUTH_CACHE_TTL", 60.0))
+        return access_cache_ttl()
 
     def _key(self, part: str) -> str:
         return f"{self.namespace}:{part}"

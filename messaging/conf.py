@@ -123,6 +123,16 @@ def page_cache_settings() -> PageCacheSettings:
     )
 
 
+def access_cache_alias() -> str:
+    """AUTH_CACHE_ALIAS: the cache holding authentication, memberships and profiles."""
+    return str(getattr(settings, "AUTH_CACHE_ALIAS", "default"))
+
+
+def access_cache_ttl() -> float:
+    """AUTH_CACHE_TTL: seconds a cached value lives (0: no cache); read on each use."""
+    return float(getattr(settings, "AUTH_CACHE_TTL", 60.0))
+
+
 @dataclass(frozen=True)
 class ReactionSettings:
     """What a reaction may be (``MESSAGING_REACTION_*``), read on each use so tests may

@@ -24,7 +24,16 @@ SERVICE_INTERNALS = (
     "messaging.services.search_index",
 )
 # Django's own settings, read where Django itself would (model fields, the request parser).
-DJANGO_SETTINGS = {"AUTH_USER_MODEL", "DEFAULT_CHARSET", "DATA_UPLOAD_MAX_MEMORY_SIZE"}
+# Settings of Django, DRF (api_settings) and Channels themselves, read where they are used.
+DJANGO_SETTINGS = {
+    "AUTH_USER_MODEL",
+    "DEFAULT_CHARSET",
+    "DATA_UPLOAD_MAX_MEMORY_SIZE",
+    "ALLOWED_HOSTS",
+    "DEBUG",
+    "CHANNEL_LAYERS",
+    "DEFAULT_AUTHENTICATION_CLASSES",
+}
 
 
 def imported_modules(path: Path) -> set[str]:
