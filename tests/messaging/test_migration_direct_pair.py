@@ -28,12 +28,9 @@ def migrate(targets: list[tuple[str, str]]) -> Any:
 def test_existing_direct_chats_get_their_pair_key_oldest_first() -> None:
     alice, bob, carol = make_user("alice"), make_user("bob"), make_user("carol")
     old = migrate(BEFORE)
-    chat, participant = (
-        old.get_model("messaging", "Chat"),
-        old.get_model("messaging", "Participant"),
-    )
+    chat = old.get_model("messaging", "Chat")
+    participant = old.get_model("messaging", "Participant")
     now = timezone.now()
-    made = {}
     for name, users, age in (
         ("first", (alice, bob), 3),
         ("duplicate", (bob, alice), 2),
@@ -46,7 +43,6 @@ def test_existing_direct_chats_get_their_pair_key_oldest_first() -> None:
         chat.objects.filter(pk=row.pk).update(created_at=now - timedelta(days=age))
         for user in users:
             participant.objects.create(chat=row, user_id=user.pk)
-        made[name] = row.pk
     try:
         new = migrate(AFTER)
         keys = dict(new.get_model("messaging", "Chat").objects.values_list("name", "direct_pair"))
