@@ -17,6 +17,7 @@ read from the store and announced live during that switch; the ids of recent
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 import time
@@ -26,6 +27,7 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.db import InterfaceError, OperationalError
 from redis.exceptions import RedisError
 
 from messaging.events import HANDLER, chat_group, user_group
@@ -42,7 +44,12 @@ from messaging.gateway.metrics import (
     RESUMED_MESSAGES,
 )
 from messaging.gateway.typing import typing_start
+from messaging.scylla.errors import MessageStoreError
 from messaging.scylla.snowflake import snowflake_to_datetime
+from presence.store import REDIS_DOWN
+
+#: A store that cannot serve now: an ``unavailable`` error frame (the API's 503).
+STORE_DOWN = (MessageStoreError, OperationalError, InterfaceError, *REDIS_DOWN)
 
 # Close codes of api-realtime.md.
 HEARTBEAT_MISSED = 4000
@@ -82,8 +89,9 @@ class GatewayConsumer(AsyncWebsocketConsumer):
             await database_sync_to_async(connection_release)(
                 user_id=self.user.pk, connection_id=self.connection_id
             )
-            for group in self._groups():
-                await self.channel_layer.group_discard(group, self.channel_name)
+            with contextlib.suppress(OSError, RedisError):  # Redis forgets it anyway
+                for group in self._groups():
+                    await self.channel_layer.group_discard(group, self.channel_name)
 
     # Frames from the client.
 
@@ -106,6 +114,8 @@ class GatewayConsumer(AsyncWebsocketConsumer):
                 raise FrameError("bad_request", "This connection is already identified.")
         except FrameError as error:
             self._queue({"op": "error", "code": error.code, "detail": error.detail})
+        except STORE_DOWN as error:  # what the API answers with 503; the connection stays
+            self._queue({"op": "error", "code": "unavailable", "detail": str(error)})
 
     async def _identify(self, op: Any) -> None:
         user = None
@@ -229,6 +239,8 @@ class GatewayConsumer(AsyncWebsocketConsumer):
     # Writing.
 
     def _queue(self, item: dict[str, Any]) -> None:
+        if self.closing:
+            return
         try:
             self.outbox.put_nowait(item)
         except asyncio.QueueFull:
