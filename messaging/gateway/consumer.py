@@ -221,10 +221,20 @@ class GatewayConsumer(AsyncWebsocketConsumer):
 
     async def redis_changed(self, up: bool) -> None:
         if up:
+            await self._reconcile_chats()
             await self._subscribe()
         else:
             detail = "Live events may be missed until the server reaches Redis again; resume then."
             self._queue({"op": "error", "code": "degraded", "detail": detail})
+
+    async def _reconcile_chats(self) -> None:
+        """After an outage, membership from PostgreSQL: ``chat.joined``/``chat.left`` lost
+        with Redis are made good, so nobody keeps hearing a chat they were removed from."""
+        fresh = await database_sync_to_async(selectors.chat_ids_of_user)(self.user.pk)
+        for chat_id in sorted(self.chats - fresh):
+            await self.gateway_event(_membership("chat.left", chat_id))
+        for chat_id in sorted(fresh - self.chats):
+            await self.gateway_event(_membership("chat.joined", chat_id))
 
     async def _subscribe(self) -> None:
         try:
@@ -317,6 +327,19 @@ class GatewayConsumer(AsyncWebsocketConsumer):
         self.closing = True
         CLOSES.labels(str(code)).inc()
         await self.close(code=code)
+
+
+def _membership(kind: str, chat_id: str) -> dict[str, Any]:
+    """The layer message ``messaging.events`` would have published for this change."""
+    data = {"id": chat_id} if kind == "chat.left" else None
+    return {
+        "type": HANDLER,
+        "event": kind,
+        "chat_id": chat_id,
+        "data": data,
+        "exclude_user": None,
+        "render_chat": kind == "chat.joined",
+    }
 
 
 def _event(kind: str, chat_id: str, data: Any) -> dict[str, Any]:
