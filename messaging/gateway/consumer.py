@@ -121,13 +121,11 @@ class GatewayConsumer(AsyncWebsocketConsumer):
         user = None
         if isinstance(op, Identify):
             user = await database_sync_to_async(selectors.user_for_token)(op.token)
-        if user is None or not user.is_active:
-            await self._close_with_error(UNAUTHENTICATED, "unauthenticated")
-            return
         await self._start(user)
 
     async def _start(self, user: Any) -> None:
-        if not user.is_active:
+        """Identified (or refused with 4001): claims a place, subscribes, says ``ready``."""
+        if user is None or not user.is_active:
             await self._close_with_error(UNAUTHENTICATED, "unauthenticated")
             return
         self.user = user
