@@ -17,6 +17,7 @@ read from the store and announced live during that switch; the ids of recent
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 import time
@@ -26,6 +27,7 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.db import InterfaceError, OperationalError
 from redis.exceptions import RedisError
 
 from messaging.events import HANDLER, chat_group, user_group
@@ -42,7 +44,12 @@ from messaging.gateway.metrics import (
     RESUMED_MESSAGES,
 )
 from messaging.gateway.typing import typing_start
+from messaging.scylla.errors import MessageStoreError
 from messaging.scylla.snowflake import snowflake_to_datetime
+from presence.store import REDIS_DOWN
+
+#: A store that cannot serve now: an ``unavailable`` error frame (the API's 503).
+STORE_DOWN = (MessageStoreError, OperationalError, InterfaceError, *REDIS_DOWN)
 
 # Close codes of api-realtime.md.
 HEARTBEAT_MISSED = 4000
@@ -82,8 +89,9 @@ class GatewayConsumer(AsyncWebsocketConsumer):
             await database_sync_to_async(connection_release)(
                 user_id=self.user.pk, connection_id=self.connection_id
             )
-            for group in self._groups():
-                await self.channel_layer.group_discard(group, self.channel_name)
+            with contextlib.suppress(OSError, RedisError):  # Redis forgets it anyway
+                for group in self._groups():
+                    await self.channel_layer.group_discard(group, self.channel_name)
 
     # Frames from the client.
 
@@ -106,18 +114,18 @@ class GatewayConsumer(AsyncWebsocketConsumer):
                 raise FrameError("bad_request", "This connection is already identified.")
         except FrameError as error:
             self._queue({"op": "error", "code": error.code, "detail": error.detail})
+        except STORE_DOWN as error:  # what the API answers with 503; the connection stays
+            self._queue({"op": "error", "code": "unavailable", "detail": str(error)})
 
     async def _identify(self, op: Any) -> None:
         user = None
         if isinstance(op, Identify):
             user = await database_sync_to_async(selectors.user_for_token)(op.token)
-        if user is None or not user.is_active:
-            await self._close_with_error(UNAUTHENTICATED, "unauthenticated")
-            return
         await self._start(user)
 
     async def _start(self, user: Any) -> None:
-        if not user.is_active:
+        """Identified (or refused with 4001): claims a place, subscribes, says ``ready``."""
+        if user is None or not user.is_active:
             await self._close_with_error(UNAUTHENTICATED, "unauthenticated")
             return
         self.user = user
@@ -211,10 +219,20 @@ class GatewayConsumer(AsyncWebsocketConsumer):
 
     async def redis_changed(self, up: bool) -> None:
         if up:
+            await self._reconcile_chats()
             await self._subscribe()
         else:
             detail = "Live events may be missed until the server reaches Redis again; resume then."
             self._queue({"op": "error", "code": "degraded", "detail": detail})
+
+    async def _reconcile_chats(self) -> None:
+        """After an outage, membership from PostgreSQL: ``chat.joined``/``chat.left`` lost
+        with Redis are made good, so nobody keeps hearing a chat they were removed from."""
+        fresh = await database_sync_to_async(selectors.chat_ids_of_user)(self.user.pk)
+        for chat_id in sorted(self.chats - fresh):
+            await self.gateway_event(_membership("chat.left", chat_id))
+        for chat_id in sorted(fresh - self.chats):
+            await self.gateway_event(_membership("chat.joined", chat_id))
 
     async def _subscribe(self) -> None:
         try:
@@ -229,6 +247,8 @@ class GatewayConsumer(AsyncWebsocketConsumer):
     # Writing.
 
     def _queue(self, item: dict[str, Any]) -> None:
+        if self.closing:
+            return
         try:
             self.outbox.put_nowait(item)
         except asyncio.QueueFull:
@@ -305,6 +325,19 @@ class GatewayConsumer(AsyncWebsocketConsumer):
         self.closing = True
         CLOSES.labels(str(code)).inc()
         await self.close(code=code)
+
+
+def _membership(kind: str, chat_id: str) -> dict[str, Any]:
+    """The layer message ``messaging.events`` would have published for this change."""
+    data = {"id": chat_id} if kind == "chat.left" else None
+    return {
+        "type": HANDLER,
+        "event": kind,
+        "chat_id": chat_id,
+        "data": data,
+        "exclude_user": None,
+        "render_chat": kind == "chat.joined",
+    }
 
 
 def _event(kind: str, chat_id: str, data: Any) -> dict[str, Any]:

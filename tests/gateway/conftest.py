@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from messaging.services.chats import chat_create
@@ -91,6 +92,14 @@ class Socket:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def assert_closed(socket: Socket, code: int, timeout: float = 5.0) -> None:
+    """The server closes ``socket`` with ``code`` (frames before the close are skipped)."""
+    with pytest.raises(ConnectionClosed) as closed:
+        while True:
+            socket.recv(timeout)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == code, closed.value
 
 
 def identified(server: Server, person: Person) -> Socket:

@@ -74,7 +74,11 @@ class Server:
             stdout=self._log_file,
             stderr=subprocess.STDOUT,
         )
-        self._wait_ready()
+        try:
+            self._wait_ready()
+        except BaseException:  # a server that never answered is not left behind
+            self.stop()
+            raise
 
     def _wait_ready(self, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout

@@ -18,9 +18,8 @@ from websockets.protocol import State
 from websockets.uri import parse_uri
 
 from messaging.events import send_event
-from tests.gateway.conftest import Person, Socket, identified, make_chat
+from tests.gateway.conftest import Person, Socket, assert_closed, identified, make_chat
 from tests.gateway.server import Server
-from tests.gateway.test_identify import assert_closed
 
 
 @pytest.fixture

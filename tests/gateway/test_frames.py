@@ -67,3 +67,18 @@ class TestHostileFrames:
             answer = error_of(socket, frame)
             assert answer["code"] == "not_found", frame
         assert "react" not in json.dumps(answer)  # nothing of their chat is shown
+
+
+class TestStoreDown:
+    def test_a_resume_without_the_message_store_is_an_error_not_a_crash(
+        self, servers: list[Server], people: tuple[Person, ...]
+    ) -> None:
+        ann, bob, _ = people
+        chat = make_chat(ann, bob)
+        without_cql = Server({"SCYLLA_ENABLED": "false"})
+        try:
+            socket = identified(without_cql, ann)
+            answer = error_of(socket, {"op": "resume", "chats": {chat: "1"}})
+            assert answer["code"] == "unavailable"
+        finally:
+            without_cql.stop()

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from websockets.exceptions import ConnectionClosed
 
-from tests.gateway.conftest import Person, Socket, identified, make_chat
+from tests.gateway.conftest import Person, Socket, assert_closed, identified, make_chat
 from tests.gateway.server import Server
-
-
-def assert_closed(socket: Socket, code: int, timeout: float = 5.0) -> None:
-    with pytest.raises(ConnectionClosed) as closed:
-        while True:
-            socket.recv(timeout)
-    assert closed.value.rcvd is not None and closed.value.rcvd.code == code, closed.value
 
 
 class TestIdentify:

@@ -74,7 +74,7 @@ class TestRedisDown:
         people: tuple[Person, ...],
     ) -> None:
         ann, bob, _ = people
-        chat = make_chat(ann, bob)
+        chat, other = make_chat(ann, bob), make_chat(ann, bob, name="bob leaves it")
         sender, listener = redis_servers
         socket = identified(listener, bob)
         seen = sender.send(ann.token, chat, "before the outage")
@@ -86,8 +86,14 @@ class TestRedisDown:
         socket.send({"op": "ping"})
         assert socket.recv_until("pong") == {"op": "pong"}  # still open and answering
         during = sender.send(ann.token, chat, "while Redis is down")  # stored all the same
+        socket.send({"op": "typing", "chat_id": chat})
+        assert socket.recv_until("error")["code"] == "degraded"
+        # Bob is removed while nobody can tell his connection (the chat.left is lost).
+        sender.call("DELETE", ann.token, f"/api/chats/{other}/participants/{bob.id}/", status=204)
 
         private_redis.start()
+        left = socket.recv_until("event", timeout=10, type="chat.left")  # from PostgreSQL
+        assert left["chat_id"] == other
         deadline = time.monotonic() + 20
         while True:  # each process notices Redis is back within its check interval
             assert time.monotonic() < deadline, "live delivery did not come back"
@@ -103,3 +109,5 @@ class TestRedisDown:
         while (frame := socket.recv())["op"] != "resumed":
             resumed.append(frame["data"]["id"])
         assert during["id"] in resumed  # the gap is filled from the message store
+        socket.send({"op": "resume", "chats": {other: seen["id"]}})
+        assert socket.recv_until("error")["code"] == "not_found"
