@@ -29,7 +29,7 @@ from rest_framework.views import APIView
 
 from messaging.api.parsers import JSONParser
 from messaging.api.schema import BAD_INPUT, ERROR_DETAIL
-from messaging.metrics import TELEGRAM_WEBHOOK_UPDATES
+from messaging.telegram.metrics import webhook_updates
 from messaging.telegram.types import MalformedMessage
 from messaging.telegram.updates import update_receive
 
@@ -70,7 +70,7 @@ class TelegramWebhookView(APIView):
         try:
             outcome = update_receive(request.data)
         except MalformedMessage as exc:
-            TELEGRAM_WEBHOOK_UPDATES.labels("malformed").inc()
+            webhook_updates.labels("malformed").inc()
             raise ValidationError({"update": [str(exc)]}) from None
-        TELEGRAM_WEBHOOK_UPDATES.labels(outcome.value).inc()
+        webhook_updates.labels(outcome.value).inc()
         return Response({"ok": True, "outcome": outcome.value}, status=status.HTTP_200_OK)

@@ -1,0 +1,22 @@
+"""The Telegram bridge's counters, for ``/metrics``: webhook outcomes and imported messages.
+
+A delivery with a matching secret is counted by the outcome it was answered
+with (``created``, ``duplicate``, ``replayed``...; ``malformed`` for a 400).
+An import run started with the server's ``PROMETHEUS_MULTIPROC_DIR`` leaves
+its counts in that directory for the next scrape.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import Counter
+
+webhook_updates = Counter(
+    "wellwon_telegram_webhook_updates",
+    "Telegram webhook deliveries with a matching secret, by outcome.",
+    ["outcome"],
+)
+imported_messages = Counter(
+    "wellwon_telegram_import_messages",
+    "Messages handled by Telegram export imports, by outcome (imported, duplicate, failed).",
+    ["outcome"],
+)
