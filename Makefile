@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: venv services run test test-cluster chaos lint stop status
+.PHONY: venv services browser run test test-cluster chaos lint stop status
 
 venv: $(VENV)/.installed
 
@@ -22,6 +22,9 @@ $(VENV)/.installed: pyproject.toml
 services: venv
 	services/stack up
 
+browser:
+	services/stack browser
+
 # Development values, set explicitly: the settings are production's unless told otherwise.
 DEV_ENV := DEBUG=true
 
@@ -29,8 +32,8 @@ run: services
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py scylla_migrate
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
-	@echo "[make] http://$(HOST):$(PORT)/api/ (browsable API), /admin/ — demo login: demo / demo-password"
-	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "[make] http://$(HOST):$(PORT)/app/ (live page), /api/ (browsable API), /admin/, ws://$(HOST):$(PORT)/ws/ — demo login: demo / demo-password"
+	$(DEV_ENV) $(BIN)/uvicorn wellwon.asgi:application --host $(HOST) --port $(PORT)
 
 # The 3-node phase runs on these loopback addresses (RF 3, its own test keyspace).
 CLUSTER_ADDRS ?= 127.0.0.1 127.0.0.2 127.0.0.3
@@ -43,7 +46,7 @@ CLUSTER_ENV := WELLWON_CLUSTER_ADDRS="$(CLUSTER_ADDRS)" \
 
 # The whole suite in three phases: the main suite on one node; the fault phase
 # (stops, kills and restarts services on purpose); the 3-node cluster phase.
-test: services
+test: services browser
 	$(BIN)/pytest -m "not faults and not cluster"
 	$(BIN)/pytest -m faults
 	$(MAKE) --no-print-directory test-cluster

@@ -8,8 +8,10 @@ and the repository), telegram (import of a generated export vs the insert
 baseline), node (the bare driver from 1, 2 and 4 processes: the Cassandra
 node's own limit), memory (a web worker's peak RSS over many requests, the
 importer's from the telegram part), metrics (worker CPU per GET with the
-Prometheus instrumentation on vs off). ``small`` (the default) runs in 2-3
-minutes on a two-core machine (3 min with other test runs beside it); ``medium``
+Prometheus instrumentation on vs off), realtime (the WebSocket gateway: delivery
+latency with 1 to 1,000 subscribers, events/s, a reconnect storm). ``small``
+(the default) runs in 2-3 minutes on a two-core machine (3 min with other test
+runs beside it); ``medium``
 and ``large`` measure longer and with more rounds. Each part uses stores of its
 own (see each module).
 """
@@ -31,7 +33,15 @@ SIZES = ("small", "medium", "large")
 
 
 def _parts() -> dict[str, Callable[[str], list[Figure]]]:
-    from benchmarks import http, memory, metrics_part, node_limit, repository_part, telegram_part
+    from benchmarks import (
+        http,
+        memory,
+        metrics_part,
+        node_limit,
+        realtime,
+        repository_part,
+        telegram_part,
+    )
 
     return {
         "repository": repository_part.run,
@@ -40,6 +50,7 @@ def _parts() -> dict[str, Callable[[str], list[Figure]]]:
         "node": node_limit.run,
         "memory": memory.run,
         "metrics": metrics_part.run,
+        "realtime": realtime.run,
     }
 
 

@@ -18,9 +18,19 @@ class ApiClient:
         self.timeout = timeout
         self.body: Any = None  # the last answer's JSON (None if it was not a JSON object)
 
-    def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> int:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> int:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
-        headers = {"Content-Type": "application/json", "Authorization": f"Token {self.token}"}
+        headers = {
+            "Content-Type": "application/json",
+            "Authorization": f"Token {self.token}",
+            **(headers or {}),
+        }
         try:
             connection.request(method, path, json.dumps(body) if body else None, headers)
             response = connection.getresponse()

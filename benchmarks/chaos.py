@@ -7,8 +7,11 @@
 A gunicorn server (the production settings, two workers) runs on stores of the
 run's own (database ``<POSTGRES_DB>_chaos``, keyspace ``chaos_wellwon`` with
 the replication of SCYLLA_REPLICATION, Redis prefix ``chaos``). One client
-thread per chat sends as one member, edits each of its acknowledged messages
-once, reacts and marks read as the other member, for the whole duration.
+thread per chat sends as one member (with an Idempotency-Key, retried after
+a 503 or no answer), edits each of its acknowledged messages once, reacts and
+marks read as the other member, then sends it again with its key (a retry
+whose answer was lost, which must not write it over its edit), for the whole
+duration.
 Meanwhile the faults happen one after another: a Cassandra node is killed
 (``kill -9``) and restarted ``--kills`` times (nodes 2, 3, 2...), and Redis and
 PostgreSQL are each stopped and started once. After the clients stop, the run
@@ -132,18 +135,36 @@ def seed(chats: int) -> list[ChatUnderTest]:
 
 
 # ------------------------------------------------------------------ clients
+SEND_ATTEMPTS = 3
+
+
+def send_with_retries(client: ApiClient, path: str, body: dict[str, Any], key: str) -> int:
+    """A send as a careful client makes it: an Idempotency-Key, retried after a 503 or no answer."""
+    status = 0
+    for _ in range(SEND_ATTEMPTS):
+        status = client.request("POST", path, body, headers={"Idempotency-Key": key})
+        if status not in (0, 503):
+            break
+        time.sleep(0.5)
+    return status
+
+
 def client_loop(port: int, chat: ChatUnderTest, tally: Tally, stop: threading.Event) -> None:
-    """Send, edit the previous message once, react to it and mark it read, until ``stop``."""
+    """Send, edit the previous message once, react to it, mark it read and send it again
+    with its Idempotency-Key (a retry whose answer was lost), until ``stop``."""
     sender, reader = ApiClient(port, chat.sender.token), ApiClient(port, chat.reader.token)
     base = f"/api/chats/{chat.chat_id}"
     tally.sent[chat.chat_id] = []
+    sends: dict[int, tuple[str, dict[str, Any]]] = {}  # id -> (key, body)
     n = 0
     while not stop.is_set():
         n += 1
-        status = sender.request("POST", f"{base}/messages/", {"content": f"chaos {n}"})
+        key, body = f"chaos-{chat.chat_id}-{n}", {"content": f"chaos {n}"}
+        status = send_with_retries(sender, f"{base}/messages/", body, key)
         tally.answer("send", status, sender.body)
-        if status == 201:
+        if status in (200, 201):
             tally.sent[chat.chat_id].append(int(sender.body["id"]))
+            sends[int(sender.body["id"])] = (key, body)
         acknowledged = tally.sent[chat.chat_id]
         if len(acknowledged) < 2:
             continue
@@ -158,6 +179,9 @@ def client_loop(port: int, chat: ChatUnderTest, tally: Tally, stop: threading.Ev
         tally.answer("react", status, reader.body)
         status = reader.request("POST", f"{base}/read/", {"message_id": str(target)})
         tally.answer("read", status, reader.body)
+        key, body = sends[target]
+        status = sender.request("POST", f"{base}/messages/", body, {"Idempotency-Key": key})
+        tally.answer("late retry", status, sender.body)
 
 
 # ------------------------------------------------------------------ faults

@@ -8,8 +8,10 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         # The presence app's writes reach clients through the one event publisher.
-        from messaging import events
+        from messaging import access_cache, events
         from presence import signals
+
+        access_cache.connect_receivers()
 
         signals.typing_started.connect(events.typing_started, dispatch_uid="messaging-typing")
         signals.presence_changed.connect(events.presence_changed, dispatch_uid="messaging-presence")

@@ -69,7 +69,8 @@ def send_event(
     ``exclude_user`` never receives it (the typist of ``typing.started``);
     ``render_chat``: each recipient's connection renders the chat as that
     user sees it (``data`` is then None). A callable ``data`` is built when
-    the event is published, under the same best-effort guard.
+    the event is published (after the commit, under the same best-effort
+    guard), so a write pays for its event's reads only once it is durable.
     """
     if type.startswith(PAGE_EVENTS):  # at once, not on commit: the CQL write is done
         page_changed(chat_id)
@@ -127,23 +128,26 @@ def message_deleted(message: StoredMessage) -> None:
 def _message_event(type: str, message: StoredMessage) -> None:
     from messaging.gateway.selectors import message_data
 
-    send_event(type=type, chat_id=message.channel_id, data=message_data(message))
+    send_event(type=type, chat_id=message.channel_id, data=lambda: message_data(message))
 
 
 def reaction_changed(*, participant: Participant, message_id: int, emoji: str, added: bool) -> None:
     from messaging.gateway.selectors import profile_data
     from messaging.selectors.messages import reaction_summary
 
-    summary = reaction_summary(participant=participant, message_id=message_id, emoji=emoji)
-    send_event(
-        type="reaction.added" if added else "reaction.removed",
-        chat_id=participant.chat_id,
-        data={
+    def data() -> dict[str, Any]:
+        summary = reaction_summary(participant=participant, message_id=message_id, emoji=emoji)
+        return {
             "message_id": str(message_id),
             "emoji": emoji,
             "count": summary.count,
             "user": profile_data(participant.user_id),
-        },
+        }
+
+    send_event(
+        type="reaction.added" if added else "reaction.removed",
+        chat_id=participant.chat_id,
+        data=data,
     )
 
 
@@ -154,7 +158,7 @@ def pin_added(*, participant: Participant, pin: Pin) -> None:
     send_event(
         type="pin.added",
         chat_id=participant.chat_id,
-        data={
+        data=lambda: {
             "message_id": str(pin.message_id),
             "pinned_by": profile_data(pin.pinned_by),
             "pinned_at": format_utc(pin.pinned_at),

@@ -22,7 +22,7 @@ from django.db import DatabaseError, connections
 from django.utils.decorators import sync_and_async_middleware
 
 from messaging.conf import OutboxSettings
-from messaging.services.outbox import outbox_drain
+from messaging.services.outbox import DRAIN_BATCH, outbox_drain
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +44,9 @@ class OutboxDrainer:
         while not self.stopped.wait(self.interval):
             try:
                 report = outbox_drain()
+                while report.total == DRAIN_BATCH and not self.stopped.is_set():
+                    logger.info("outbox drained: %s", report)
+                    report = outbox_drain()  # a backlog (after an outage): keep going
                 if report.total:
                     logger.info("outbox drained: %s", report)
             except DatabaseError as exc:  # PostgreSQL down: the next tick tries again

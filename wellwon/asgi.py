@@ -14,13 +14,16 @@ django_asgi = get_asgi_application()  # sets Django up before the consumers are 
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
 from messaging.gateway.origin import browser_origin_validator  # noqa: E402
 from messaging.gateway.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi,
+        # With DEBUG (make run) the admin's and the page's static files, as runserver would.
+        "http": ASGIStaticFilesHandler(django_asgi) if settings.DEBUG else django_asgi,
         "websocket": browser_origin_validator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))  # type: ignore[arg-type]
         ),

@@ -14,6 +14,8 @@ keeps ``created``); logging in again after that gives a new one.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -26,13 +28,29 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
+from messaging.caching import InvalidatingCache
 
-def credentials_changed(*, user_id: int, revoke_tokens: bool) -> None:
+# token digest -> the Token with its user (password deferred): see messaging.caching.
+_tokens = InvalidatingCache("auth-token")
+
+
+def _digest(key: str) -> str:
+    """Tokens are secrets: the cache is keyed by their hash, never by the key itself."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def credentials_changed(
+    *, user_id: int, revoke_tokens: bool, token_keys: Iterable[str] = ()
+) -> None:
     """The single invalidation point of a user's authentication (see the module's text).
 
-    ``revoke_tokens``: delete every API token of the user (logout, deactivation, a new
-    password, an expired token being replaced).
+    Forgets the cached authentication of every token of the user (and of
+    ``token_keys``, tokens already deleted) in every process, then, with
+    ``revoke_tokens``, deletes every API token of the user (logout, deactivation,
+    a new password, an expired token being replaced).
     """
+    keys = {*token_keys, *Token.objects.filter(user_id=user_id).values_list("key", flat=True)}
+    _tokens.forget(_digest(key) for key in keys)
     if revoke_tokens:
         Token.objects.filter(user_id=user_id).delete()
 
@@ -58,30 +76,40 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     """DRF's token authentication, refusing tokens older than AUTH_TOKEN_TTL_HOURS."""
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Token]:
-        user, token = super().authenticate_credentials(key)
+        """The token's user: from the cache (one Redis round trip) or PostgreSQL, which fills it."""
+        digest = _digest(key)
+        token: Token | None = _tokens.get(digest)
+        if token is None:
+            try:
+                token = Token.objects.select_related("user").defer("user__password").get(key=key)
+            except Token.DoesNotExist:
+                raise AuthenticationFailed("Invalid token.") from None
+            _tokens.fill({digest: token})
+        if not token.user.is_active:
+            raise AuthenticationFailed("User inactive or deleted.")
         if token_expired(token):
             raise AuthenticationFailed("Token has expired; log in again at /api/auth/token/.")
-        return user, token
+        return token.user, token
 
 
 @receiver(post_save, sender=Token)
 @receiver(post_delete, sender=Token)
-def _token_changed(sender: Any, instance: Token, **kwargs: Any) -> None:
-    credentials_changed(user_id=instance.user_id, revoke_tokens=False)
+def _token_changed(sender: Any, instance: Token, created: bool = False, **kwargs: Any) -> None:
+    if created:
+        return  # a new key: nothing of it is cached
+    credentials_changed(user_id=instance.user_id, revoke_tokens=False, token_keys=[instance.key])
 
 
 @receiver(pre_save)
 def _user_saving(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
-    """A new password or a change of the active flag, however it is saved, ends here."""
+    """Any change of a user, however it is saved, ends here: the cached authentication
+    carries the user (name, flags), and a new password or deactivation revokes the tokens."""
     if sender is not get_user_model() or instance.pk is None:
         return
-    if update_fields is not None and not {"password", "is_active"} & set(update_fields):
-        return  # e.g. last_login on each login: nothing to compare
-    stored = sender.objects.filter(pk=instance.pk).values("password", "is_active").first()
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # each login: nothing that authentication shows
+    stored = sender.objects.filter(pk=instance.pk).values("password").first()
     if stored is None:
         return
     new_password = stored["password"] != instance.password
-    if new_password or stored["is_active"] != instance.is_active:
-        credentials_changed(
-            user_id=instance.pk, revoke_tokens=new_password or not instance.is_active
-        )
+    credentials_changed(user_id=instance.pk, revoke_tokens=new_password or not instance.is_active)

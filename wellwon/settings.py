@@ -158,6 +158,9 @@ CACHES: dict[str, dict[str, Any]] = {
 # Lifetime of a Snowflake worker-id lease (presence.leases): sends go on for up to
 # this long into a Redis outage, then answer 503 until Redis is back.
 PRESENCE_WORKER_LEASE_TTL = env_float("PRESENCE_WORKER_LEASE_TTL", 30.0)
+# Authentication, membership and profiles cached in Redis (messaging.caching): forgotten on
+# every change the code makes; the lifetime only bounds changes made outside it (raw SQL).
+AUTH_CACHE_TTL = env_float("AUTH_CACHE_TTL", 60.0)
 # The newest page of each chat kept between writes (messaging.selectors.hot_pages).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_MAX_AGE = env_float("PAGE_CACHE_MAX_AGE", 10.0)
@@ -299,6 +302,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "messaging.api.schema_rules.forbid_nul_characters",
+    ],
 }
 
 # Request size limit: a chat message body is small; anything bigger is refused early.

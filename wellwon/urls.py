@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from messaging.gateway.page import live_page
 from wellwon import errors, health, metrics
 from wellwon.auth_token import ObtainToken, RevokeToken
 
@@ -11,6 +12,7 @@ handler404 = "wellwon.errors.page_not_found"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("app/", live_page, name="live-page"),
     path("api/auth/token/", ObtainToken.as_view(), name="api-token"),
     path("api/auth/logout/", RevokeToken.as_view(), name="api-logout"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

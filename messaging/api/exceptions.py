@@ -24,7 +24,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from messaging.repository import errors as repo_errors
 from messaging.scylla.errors import MessageStoreError
-from messaging.services.errors import InvalidInput, NotFound, NotPermitted
+from messaging.services.errors import AlreadyDone, InvalidInput, NotFound, NotPermitted
 from presence.leases import WorkerIdUnavailable
 
 
@@ -41,6 +41,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, OperationalError | InterfaceError) or type(exc) is DatabaseError:
         return _unavailable(f"The chat database (PostgreSQL) is unavailable: {exc}".strip())
     return None
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "This is already so."
+    default_code = "conflict"
 
 
 class RequestTooLarge(exceptions.APIException):
@@ -60,6 +66,8 @@ def as_api_exception(exc: Exception) -> Exception:
         return exceptions.ParseError(str(exc))
     if isinstance(exc, NotFound | repo_errors.MessageNotFound):
         return exceptions.NotFound(str(exc) or None)
+    if isinstance(exc, AlreadyDone):
+        return Conflict(str(exc) or None)
     if isinstance(exc, NotPermitted):
         return exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, InvalidInput):

@@ -6,6 +6,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
+from messaging.api import schema_rules  # noqa: F401  (registers the body rules' extensions)
+
 ERROR_DETAIL = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
 # DRF's validation errors are keyed by the field's own name, so they are additional
 # properties: a list of messages, an object per nested field, a list of objects per

@@ -184,19 +184,24 @@ class MessagePlans(RepositoryBase):
     def plan_get_message_by_telegram_id(
         self, channel_id: UUID, telegram_message_id: int, telegram_chat_id: int
     ) -> Plan[StoredMessage | None]:
-        """Through ``telegram_message_mapping``: two single-partition reads, no scan."""
+        """Through ``telegram_message_mapping``: two single-partition reads, no scan.
+
+        Both at the fresh consistency: every caller (a Telegram edit or reaction,
+        a reply link) writes what it decides from the answer.
+        """
         check_channel_id(channel_id)
         key = (
             check_optional_bigint(telegram_message_id, "telegram_message_id"),
             check_optional_bigint(telegram_chat_id, "telegram_chat_id"),
         )
-        mapped = yield Query(self._sql.select_telegram, key)
+        mapped = yield Query(self._sql.select_telegram, key, fresh=True)
         if not mapped or mapped[0].channel_id != channel_id:
             return None
         rows = yield Query(
             self._sql.select_message,
             (channel_id, mapped[0].bucket, mapped[0].message_id),
             tuples=True,
+            fresh=True,
         )
         return decode_message(rows[0]) if rows else None
 

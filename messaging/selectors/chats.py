@@ -7,12 +7,15 @@ exist, so ids of other people's chats leak nothing.
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 
+from messaging import access_cache
+from messaging.access_cache import chat_key, membership_key
 from messaging.models import Chat, Participant
 from messaging.services.errors import ChatNotFound, ParticipantNotFound
 
@@ -73,15 +76,42 @@ def chat_is_read_only(chat_id: uuid.UUID) -> bool:
 
 
 def participant_get(*, user: Any, chat_id: Any) -> Participant:
-    """The caller's membership (with its chat) or ``ChatNotFound``: one query."""
+    """The caller's membership (with its chat) or ``ChatNotFound``.
+
+    From the access cache when both the membership and the chat are there (one
+    Redis round trip), else one PostgreSQL query that fills it. Not being a
+    participant is never cached: that answer always comes from PostgreSQL.
+    """
     user_id = _user_id(user)
     parsed = parse_chat_id(chat_id)
     if user_id is None:
         raise ChatNotFound()
+    keys = membership_key(parsed, user_id), chat_key(parsed)
+    cached = access_cache.access.get_many(keys)
+    if len(cached) == len(keys):
+        member: Participant = cached[keys[0]]
+        member.chat = cached[keys[1]]
+        return member
     try:
-        return Participant.objects.select_related("chat").get(chat_id=parsed, user_id=user_id)
+        participant = (
+            Participant.objects.select_related("chat")
+            .only(
+                *access_cache.PARTICIPANT_FIELDS, *(f"chat__{f}" for f in access_cache.CHAT_FIELDS)
+            )
+            .get(chat_id=parsed, user_id=user_id)
+        )
     except Participant.DoesNotExist:
         raise ChatNotFound() from None
+    access_cache.access.fill({keys[0]: _without_chat(participant), keys[1]: participant.chat})
+    return participant
+
+
+def _without_chat(participant: Participant) -> Participant:
+    """A copy to cache on its own: the chat is cached (and forgotten) separately."""
+    alone = copy.copy(participant)
+    alone._state = copy.copy(participant._state)
+    alone._state.fields_cache = {}
+    return alone
 
 
 def chats_of_user(*, user: Any, archived: bool | None = None) -> QuerySet[Chat]:

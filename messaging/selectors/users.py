@@ -8,6 +8,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
+from messaging.access_cache import access, profile_key
+
 
 @dataclass(frozen=True)
 class UserProfile:
@@ -22,16 +24,30 @@ class UserProfile:
 
 
 def user_profiles(*, user_ids: Iterable[int]) -> dict[int, UserProfile]:
-    """Profiles of these users in one query (a page's senders, a chat's members)."""
+    """Profiles of these users (a page's senders, a chat's members).
+
+    From the access cache (one Redis round trip), the missing ones in one
+    PostgreSQL query that caches them; ``messaging.access_cache`` forgets a
+    profile whenever its user is saved or deleted.
+    """
     wanted = {int(uid) for uid in user_ids}
     if not wanted:
         return {}
-    users = (
-        get_user_model()
-        .objects.filter(pk__in=wanted)
-        .only("id", "username", "first_name", "last_name")
-    )
-    return {user.pk: UserProfile.of(user) for user in users}
+    keys = {profile_key(uid): uid for uid in wanted}
+    found: dict[int, UserProfile] = {
+        keys[key]: profile for key, profile in access.get_many(keys).items()
+    }
+    missing = wanted - found.keys()
+    if missing:
+        users = (
+            get_user_model()
+            .objects.filter(pk__in=missing)
+            .only("id", "username", "first_name", "last_name")
+        )
+        loaded = {user.pk: UserProfile.of(user) for user in users}
+        access.fill({profile_key(uid): profile for uid, profile in loaded.items()})
+        found.update(loaded)
+    return found
 
 
 def unknown_profile(user_id: int) -> UserProfile:

@@ -33,7 +33,12 @@ from messaging.models import (
     direct_pair_key,
 )
 from messaging.selectors.chats import users_sharing_a_chat
-from messaging.services.errors import InvalidInput, NotPermitted, ParticipantNotFound
+from messaging.services.errors import (
+    AlreadyDone,
+    InvalidInput,
+    NotPermitted,
+    ParticipantNotFound,
+)
 from messaging.services.followers import mirror_chat_metadata
 
 
@@ -149,7 +154,7 @@ def participant_add(
                 chat=chat, user_id=user_id, role=role, last_read_message_id=newest
             )
     except IntegrityError:
-        raise InvalidInput("user", "This user is already a participant.") from None
+        raise AlreadyDone("This user is already a participant.") from None
     events.chat_joined(chat.pk, users=[user_id])
     return added
 

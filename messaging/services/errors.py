@@ -41,6 +41,10 @@ class NotPermitted(MessagingError):
     """The caller is a participant but lacks the role (or ownership) the action needs."""
 
 
+class AlreadyDone(MessagingError):
+    """The request is well formed but the state already has what it asks for (answered 409)."""
+
+
 class InvalidInput(MessagingError):
     """Input that cannot be acted on, named by field so the API answers 400 per field."""
 

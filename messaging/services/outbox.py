@@ -18,8 +18,10 @@ ledger lock so a concurrent follower of the same chat waits its turn):
 
 A failed attempt (PostgreSQL or CQL unavailable, the ledger lock busy) is
 retried later, the wait doubling from the drain interval up to
-MESSAGING_OUTBOX_RETRY_MAX. Who drains: each server process's drainer thread
-(``messaging.outbox_worker``) and ``manage.py outbox_drain``.
+MESSAGING_OUTBOX_RETRY_MAX; so is a task that fails for any other reason (a
+bug, logged with its traceback), which never holds up the tasks behind it.
+Who drains: each server process's drainer thread (``messaging.outbox_worker``)
+and ``manage.py outbox_drain``.
 """
 
 from __future__ import annotations
@@ -37,7 +39,6 @@ from messaging.conf import OutboxSettings
 from messaging.metrics import OUTBOX_TASKS
 from messaging.models import Chat, FollowerTask, FollowUp, Participant, SearchEntry
 from messaging.repository.data import StoredMessage
-from messaging.repository.errors import MessageRepositoryError
 from messaging.scylla.errors import MessageStoreError
 from messaging.selectors.counters import chat_message_counter
 from messaging.selectors.stores import message_repo
@@ -47,8 +48,8 @@ from messaging.services.unread import read_position_advance, unread_rebuild
 
 logger = logging.getLogger(__name__)
 
-#: What makes an attempt fail for now (and be retried), as opposed to a bug.
-RETRYABLE = (DatabaseError, MessageStoreError, MessageRepositoryError)
+#: What makes an attempt fail for now (a store unavailable, a lock busy), as opposed to a bug.
+TRANSIENT = (DatabaseError, MessageStoreError)
 
 
 def follow_up_record(
@@ -84,14 +85,19 @@ class DrainReport:
         return self.healed + self.dropped + self.waiting + self.failed
 
 
-def outbox_drain(*, limit: int = 100) -> DrainReport:
+DRAIN_BATCH = 100
+
+
+def outbox_drain(*, limit: int = DRAIN_BATCH) -> DrainReport:
     """Heals up to ``limit`` due tasks, oldest first."""
     report = DrainReport()
     due = FollowerTask.objects.filter(due_at__lte=timezone.now()).order_by("due_at")
     for task_id in list(due.values_list("pk", flat=True)[:limit]):
         try:
             outcome = follow_up_heal(task_id)
-        except RETRYABLE as exc:
+        except Exception as exc:  # one task that cannot be healed never holds up the others
+            if not isinstance(exc, TRANSIENT):
+                logger.exception("outbox: task %s cannot be healed", task_id)
             report.failed += 1
             OUTBOX_TASKS.labels("failed").inc()
             _retry_later(task_id, exc)

@@ -53,7 +53,7 @@ def test_a_send_interrupted_by_a_postgres_kill_is_healed_after_restart(
         )
         send.start()
         wait_until(
-            lambda: message_repo().get_channel_metadata(uuid.UUID(chat_id)) is not None,
+            lambda: _last_message_id(chat_id) is not None,
             timeout=10,
             what="the CQL write of the send",
         )
@@ -84,3 +84,9 @@ def _healed(chat_id: str) -> bool:
     except DatabaseError:  # PostgreSQL still starting: reconnect next time
         connections.close_all()
         return False
+
+
+def _last_message_id(chat_id: str) -> int | None:
+    """The chat's last message as CQL's channel metadata has it (written with the message)."""
+    metadata = message_repo().get_channel_metadata(uuid.UUID(chat_id))
+    return metadata.last_message_id if metadata is not None else None

@@ -22,7 +22,7 @@ from django.conf import settings
 
 BASE_DIR = Path(settings.BASE_DIR)
 TEST_GATEWAY_ENV = {
-    "GATEWAY_HEARTBEAT_INTERVAL": "10",
+    "GATEWAY_HEARTBEAT_INTERVAL": "30",
     "GATEWAY_IDENTIFY_TIMEOUT": "1",
     "GATEWAY_MAX_CONNECTIONS_PER_USER": "4",
 }
@@ -82,9 +82,9 @@ class Server:
             if self.process.poll() is not None:
                 raise AssertionError(f"the server exited: {self.log.read_text()[-3000:]}")
             try:
-                if requests.get(f"{self.url}/health/live", timeout=1).status_code == 200:
+                if requests.get(f"{self.url}/health/live", timeout=5).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.2)
         raise AssertionError(f"the server did not answer within {timeout}s")
 

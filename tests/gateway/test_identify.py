@@ -29,7 +29,7 @@ class TestIdentify:
         assert ready["op"] == "ready"
         assert ready["user"] == {"id": ann.id, "username": ann.user.username, "display_name": "Ann"}
         assert ready["chats"] == [chat]
-        assert ready["heartbeat_interval_ms"] == 10000
+        assert ready["heartbeat_interval_ms"] == 30000
         socket.close()
 
     def test_a_browser_session_cookie_identifies_without_a_frame(

@@ -182,7 +182,7 @@ def test_adding_and_removing_people() -> None:
     url = f"/api/chats/{chat_id}/participants/"
     added = ok(client_of(alice).post(url, {"user": dave.pk}), 201)
     assert added["user"]["id"] == dave.pk and added["role"] == "member"
-    assert client_of(alice).post(url, {"user": dave.pk}).status_code == 400  # already in
+    assert client_of(alice).post(url, {"user": dave.pk}).status_code == 409  # already in
     assert client_of(bob).post(url, {"user": make_user("eve").pk}).status_code == 403
     assert client_of(bob).delete(f"{url}{carol.pk}/").status_code == 403
     ok(client_of(alice).delete(f"{url}{carol.pk}/"), 204)

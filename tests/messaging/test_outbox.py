@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from messaging.models import FollowerTask, FollowUp, Participant, SearchEntry
 from messaging.scylla import ScyllaClient
+from messaging.scylla.snowflake import MIN_SNOWFLAKE
 from messaging.services.outbox import follow_up_record, outbox_drain
 from tests.messaging.api_support import (
     client_of,
@@ -138,3 +139,23 @@ def test_tasks_not_yet_due_are_left_to_their_request() -> None:
     chat_id = uuid.UUID(create_chat(alice)["id"])
     follow_up_record(kind=FollowUp.EDIT, chat_id=chat_id, message_id=42)  # grace: 5 s
     assert outbox_drain().total == 0
+
+
+@override_settings(MESSAGING_OUTBOX_GRACE=0)
+def test_a_task_that_cannot_be_healed_does_not_hold_up_the_others() -> None:
+    alice, bob = make_user("alice"), make_user("bob")
+    chat_id = create_chat(alice, bob)["id"]
+    before_1970 = MIN_SNOWFLAKE - 1  # no message can have it: the repository refuses it
+    broken = follow_up_record(
+        kind=FollowUp.EDIT, chat_id=uuid.UUID(chat_id), message_id=before_1970
+    )
+    with FAILING_FOLLOWERS, ledger_held_elsewhere(chat_id):
+        sent = post_message(alice, chat_id, "behind a broken task")
+
+    report = outbox_drain()
+
+    assert (report.failed, report.healed) == (1, 1)
+    assert _indexed(chat_id) == {int(sent["id"]): "behind a broken task"}
+    left = FollowerTask.objects.get(pk=broken)
+    assert left.attempts == 1 and "message id" in left.last_error
+    assert left.due_at > timezone.now()

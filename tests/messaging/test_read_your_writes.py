@@ -110,13 +110,19 @@ def test_the_fresh_read_level_is_configurable(cql: ScyllaClient, db: Any) -> Non
         )
         repo = MessageScyllaRepo(client)
         chat_id = uuid.uuid4()
-        message_id = repo.insert_message(MessageData(channel_id=chat_id, content="x", sender_id=1))
+        telegram = {"telegram_message_id": 7, "telegram_chat_id": -1000 - uuid.uuid4().int % 10**9}
+        data = MessageData(channel_id=chat_id, content="x", sender_id=1, **telegram)
+        message_id = repo.insert_message(data)
         records.clear()
         assert repo.get_message(chat_id, message_id, fresh=True) is not None
         assert repo.get_message(chat_id, message_id) is not None
+        # A Telegram edit, reaction or reply link finds its message through the mapping.
+        assert repo.get_message_by_telegram_id(chat_id, *telegram.values()) is not None
         assert [ConsistencyLevel.value_to_name[level] for _, level in records] == [
             "ALL",
             "LOCAL_ONE",
+            "ALL",
+            "ALL",
         ]
     finally:
         client.shutdown()

@@ -12,7 +12,11 @@ test, not in schemathesis's config: the rows are made per test, after
 collection.)
 
 Every answer must be a non-5xx, every 4xx a JSON body with a readable
-message, and every answer must match what the schema says of it. The run is
+message, and every answer must match what the schema says of it. For the
+operations whose bodies clients build most (``EXACT``), a second run sends
+valid cases only and each must be accepted: the schema states every
+constraint the handler applies (idempotency keys, credentials and template
+values are bound to real ones, as ids are). The run is
 deterministic (derandomized Hypothesis, fixed seed) and bounded per
 operation; the number of requests sent is printed at the end of the session
 (``tests/security/conftest.py``).
@@ -20,6 +24,7 @@ operation; the number of requests sent is printed at the end of the session
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -108,6 +113,8 @@ def world(cql: ScyllaClient, db: Any) -> Iterator[dict[str, Any]]:
         "leaver": leaver.pk,
         "newcomer": newcomer.pk,
         "token": Token.objects.create(user=owner).key,
+        "username": owner.username,
+        "password": f"pw-{owner.username}",
     }
     # As Django's test client does: a request must not close the test's
     # connection (its transaction holds the rows above).
@@ -137,6 +144,9 @@ def _bind(case: Any, world: dict[str, Any]) -> None:
             case.path_parameters[name] = str(world[key])
     body = case.body
     positive = case.meta is not None and case.meta.generation.mode == GenerationMode.POSITIVE
+    if positive and case.headers and "Idempotency-Key" in case.headers:
+        # A key names one request: a generated one reused for another body is refused.
+        case.headers["Idempotency-Key"] = uuid.uuid4().hex
     if not positive or not isinstance(body, dict):
         return
     for name, key in BODY_IDS.items():
@@ -144,12 +154,15 @@ def _bind(case: Any, world: dict[str, Any]) -> None:
             body[name] = world[key]
     if isinstance(body.get("template"), dict):
         body["template"]["id"] = world["template"]
+        body["template"]["values"] = {"name": "Ada"}  # what the bound template asks for
+    if case.operation.path == "/api/auth/token/":  # the owner's real credentials
+        body.update(username=world["username"], password=world["password"])
     if isinstance(body.get("participants"), list):
         body["participants"] = [world["newcomer"]]
 
 
-@schema.parametrize()
-@settings(
+#: Hypothesis, as both tests run it: deterministic and bounded per operation.
+HYPOTHESIS = settings(
     max_examples=MAX_EXAMPLES,
     deadline=None,
     derandomize=True,
@@ -157,9 +170,52 @@ def _bind(case: Any, world: dict[str, Any]) -> None:
     # The world is made once per operation and shared by its examples on purpose.
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_no_server_error_and_readable_4xx(case: Any, world: dict[str, Any]) -> None:
+
+
+def call_and_check(case: Any, world: dict[str, Any], *checks: Any) -> None:
+    """Sends the case as the world's owner and checks the answer (the config's checks)."""
     _bind(case, world)
     auth = {"Authorization": f"Token {world['token']}"}
     response = case.call(headers=auth)
     SENT[f"{case.operation.label} {response.status_code}"] += 1
-    case.validate_response(response, headers=auth, additional_checks=[readable_4xx])
+    case.validate_response(response, headers=auth, additional_checks=list(checks))
+
+
+@schema.parametrize()
+@HYPOTHESIS
+def test_no_server_error_and_readable_4xx(case: Any, world: dict[str, Any]) -> None:
+    call_and_check(case, world, readable_4xx)
+
+
+#: Operations whose schema must state every constraint the handler applies: a value it
+#: allows (a positive case) must be accepted, not refused with a 400.
+EXACT = [
+    "POST /api/auth/token/",
+    "POST /api/chats/{chat_id}/messages/",
+    "PATCH /api/chats/{chat_id}/messages/{message_id}/",
+    "POST /api/chats/{chat_id}/participants/",
+    "POST /api/chats/{chat_id}/pins/",
+    "POST /api/chats/{chat_id}/read/",
+]
+POSITIVE = schemathesis.Config.from_dict(
+    {
+        "seed": 20261123,
+        "generation": {
+            "mode": "positive",
+            "max-examples": MAX_EXAMPLES,
+            "deterministic": True,
+            "with-security-parameters": False,
+        },
+        "phases": {"stateful": {"enabled": False}},
+        "checks": {"enabled": False, "positive_data_acceptance": {"enabled": True}},
+    }
+)
+exact_schema = schemathesis.openapi.from_wsgi(
+    "/api/schema/", get_wsgi_application(), config=POSITIVE
+).include(name=EXACT)
+
+
+@exact_schema.parametrize()
+@HYPOTHESIS
+def test_values_the_schema_allows_are_accepted(case: Any, world: dict[str, Any]) -> None:
+    call_and_check(case, world)

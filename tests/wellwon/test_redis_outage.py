@@ -93,7 +93,8 @@ def test_the_api_answers_without_redis_and_recovers_by_itself(
         while time.monotonic() < deadline:
             sent = api.call("send", "POST", f"/api/chats/{chat_id}/messages/", {"content": "back"})
             typing = api.call("typing", "POST", f"/api/chats/{chat_id}/typing/")
-            if sent == 201 and typing == 204:
+            presence = api.call("presence", "POST", "/api/presence/", {"status": "online"})
+            if (sent, typing, presence) == (201, 204, 204):
                 break
             time.sleep(0.2)
         recovered = time.monotonic() - deadline + 15
@@ -106,6 +107,7 @@ def test_the_api_answers_without_redis_and_recovers_by_itself(
     assert set(api.seen("lease lapsed", "send")) == {503}, api.seen("lease lapsed", "send")
     assert api.seen("after", "send").get(201) == 1
     assert api.seen("after", "typing").get(204) == 1
+    assert api.seen("after", "presence").get(204) == 1
 
 
 class _ThreeAMinute(AnonRateThrottle):

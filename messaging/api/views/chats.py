@@ -18,6 +18,7 @@ from messaging.api.schema import (
     BAD_CURSOR,
     BAD_INPUT,
     CHAT_ERRORS,
+    ERROR_DETAIL,
     FORBIDDEN,
     UNAUTHENTICATED,
 )
@@ -147,7 +148,13 @@ class ChatViewSet(ChatScopedMixin, viewsets.GenericViewSet):
         methods=["POST"],
         summary="Add a participant (owner/admin; only the owner makes admins)",
         request=ParticipantAddSerializer,
-        responses={201: ParticipantSerializer, 400: BAD_INPUT, 403: FORBIDDEN, **CHAT_ERRORS},
+        responses={
+            201: ParticipantSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            409: OpenApiResponse(ERROR_DETAIL, description="Already a participant."),
+            **CHAT_ERRORS,
+        },
     )
     # Not paged (a chat's member list is answered whole); None keeps the schema from
     # describing it as the chat list's cursor page.

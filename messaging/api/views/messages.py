@@ -16,6 +16,7 @@ from messaging.api.fields import parse_snowflake
 from messaging.api.message_paging import MessageListQuerySerializer, paginated_response
 from messaging.api.permissions import ChatScopedMixin
 from messaging.api.schema import BAD_INPUT, CHAT_ERRORS, CHAT_ID, FORBIDDEN, MESSAGE_ID
+from messaging.api.schema_rules import BodyRequiredSchema
 from messaging.api.serializers.messages import (
     EditSerializer,
     MessageCreateSerializer,
@@ -71,6 +72,7 @@ class MessageViewSet(ChatScopedMixin, viewsets.GenericViewSet):
 
     lookup_url_kwarg = "message_id"
     lookup_value_regex = "[^/]+"
+    schema = BodyRequiredSchema()
     serializer_classes = {
         "create": MessageCreateSerializer,
         "partial_update": MessageEditSerializer,
@@ -111,7 +113,8 @@ class MessageViewSet(ChatScopedMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Post a message (or a template with values)",
         parameters=[_IDEMPOTENCY],
-        request=MessageCreateSerializer,
+        # JSON only: a template (an object) has no form encoding that DRF reads.
+        request={"application/json": MessageCreateSerializer},
         responses={
             201: MessageSerializer,
             200: MessageSerializer,
@@ -163,7 +166,7 @@ class MessageViewSet(ChatScopedMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Edit my message (the old text goes to its history)",
         parameters=[MESSAGE_ID],
-        request=MessageEditSerializer,
+        request={"application/json": MessageEditSerializer},
         responses={200: MessageSerializer, 400: BAD_INPUT, 403: FORBIDDEN, **CHAT_ERRORS},
     )
     def partial_update(self, request: Request, chat_id: str, message_id: str) -> Response:
