@@ -27,7 +27,6 @@ from typing import Any
 from uuid import UUID
 
 from messaging.errors import MessagingError, TelegramMappingConflict
-from messaging.metrics import TELEGRAM_IMPORTED
 from messaging.models import Chat
 from messaging.selectors.telegram_sync import telegram_sync_state
 from messaging.services.telegram_sync import (
@@ -42,6 +41,7 @@ from messaging.services.telegram_sync import (
 from messaging.telegram.export import ExportChat, ExportRecord, MalformedExport, iter_export
 from messaging.telegram.export_parse import parse_export_message
 from messaging.telegram.links import chat_for_export, chat_link
+from messaging.telegram.metrics import imported_messages
 from messaging.telegram.types import MalformedMessage, TelegramMessage, UnsupportedMessage
 from messaging.telegram.users import bridge_user
 from messaging.telegram.writer import ChatWriter, Prepared, Rejected
@@ -281,7 +281,7 @@ class ExportImporter:
     def _fail(self, run: _ChatRun, failure: Failure) -> None:
         if run.report is not None:
             run.report.failed += 1
-        TELEGRAM_IMPORTED.labels("failed").inc()
+        imported_messages.labels("failed").inc()
         self.summary.add_failure(failure)
         if self._on_failure is not None:
             self._on_failure(failure)
@@ -313,7 +313,7 @@ class ExportImporter:
                 run.imported_total += 1
             else:
                 report.duplicates += 1
-            TELEGRAM_IMPORTED.labels("imported" if item.created else "duplicate").inc()
+            imported_messages.labels("imported" if item.created else "duplicate").inc()
             moment = item.message.date
             report.first_at = min(report.first_at or moment, moment)
             report.last_at = max(report.last_at or moment, moment)

@@ -36,9 +36,9 @@ from rest_framework.views import APIView
 
 from messaging.api.parsers import JSONParser
 from messaging.api.schema import ERROR_DETAIL
-from messaging.metrics import TELEGRAM_WEBHOOK_UPDATES
 from messaging.scylla.errors import MessageStoreError
 from messaging.telegram.conf import webhook_secret
+from messaging.telegram.metrics import webhook_updates
 from messaging.telegram.updates import Outcome, update_receive
 
 logger = logging.getLogger(__name__)
@@ -87,9 +87,9 @@ class TelegramWebhookView(APIView):
         try:
             outcome = self._receive(request)
         except UNAVAILABLE:
-            TELEGRAM_WEBHOOK_UPDATES.labels("unavailable").inc()
+            webhook_updates.labels("unavailable").inc()
             raise
-        TELEGRAM_WEBHOOK_UPDATES.labels(outcome.value).inc()
+        webhook_updates.labels(outcome.value).inc()
         return Response({"ok": True, "outcome": outcome.value}, status=status.HTTP_200_OK)
 
     def _receive(self, request: Request) -> Outcome:
