@@ -9,7 +9,7 @@ The search index is a follower of that store, so its admin is read-only
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -23,8 +23,20 @@ from messaging.api.fields import parse_snowflake
 from messaging.models import Chat, MessageTemplate, Participant, SearchEntry
 from messaging.selectors.chat_store import chat_store_page
 
+if TYPE_CHECKING:
+    # The admin classes are generic in django-stubs only (Django gives them no
+    # __class_getitem__), so the model parameters exist for the type checker alone.
+    _ParticipantInline = admin.TabularInline[Participant, Chat]
+    _ChatAdmin = admin.ModelAdmin[Chat]
+    _ParticipantAdmin = admin.ModelAdmin[Participant]
+    _MessageTemplateAdmin = admin.ModelAdmin[MessageTemplate]
+    _SearchEntryAdmin = admin.ModelAdmin[SearchEntry]
+else:
+    _ParticipantInline = admin.TabularInline
+    _ChatAdmin = _ParticipantAdmin = _MessageTemplateAdmin = _SearchEntryAdmin = admin.ModelAdmin
 
-class ParticipantInline(admin.TabularInline):
+
+class ParticipantInline(_ParticipantInline):
     model = Participant
     extra = 0
     raw_id_fields = ("user",)
@@ -33,7 +45,7 @@ class ParticipantInline(admin.TabularInline):
 
 
 @admin.register(Chat)
-class ChatAdmin(admin.ModelAdmin):
+class ChatAdmin(_ChatAdmin):
     list_display = ("name", "type", "archived", "created_by", "created_at", "updated_at")
     list_filter = ("type", "archived", "created_at")
     search_fields = ("name", "=id", "=telegram_chat_id", "created_by__username")
@@ -83,7 +95,7 @@ class ChatAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(_ParticipantAdmin):
     list_display = ("chat", "user", "role", "muted", "unread_count", "joined_at")
     list_filter = ("role", "muted", "chat__type")
     search_fields = ("user__username", "chat__name", "=chat__id")
@@ -92,7 +104,7 @@ class ParticipantAdmin(admin.ModelAdmin):
 
 
 @admin.register(MessageTemplate)
-class MessageTemplateAdmin(admin.ModelAdmin):
+class MessageTemplateAdmin(_MessageTemplateAdmin):
     list_display = ("name", "owner", "shared", "updated_at")
     list_filter = ("shared", "updated_at")
     search_fields = ("name", "body", "owner__username")
@@ -101,7 +113,7 @@ class MessageTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(SearchEntry)
-class SearchEntryAdmin(admin.ModelAdmin):
+class SearchEntryAdmin(_SearchEntryAdmin):
     list_display = ("message_id", "chat", "sender", "created_at", "short_content")
     list_filter = ("chat__type", "created_at")
     search_fields = ("content", "=message_id", "=chat__id", "sender__username")

@@ -8,7 +8,7 @@ chat admin can list it in ``readonly_fields``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -20,6 +20,15 @@ from messaging.models import Chat
 from messaging.scylla import MessageStoreError
 from messaging.selectors.telegram_sync import TelegramSyncState, telegram_sync_state
 from messaging.telegram.models import ProcessedUpdate, TelegramChat, TelegramUserLink
+
+if TYPE_CHECKING:
+    # ModelAdmin is generic in django-stubs only (Django gives it no __class_getitem__),
+    # so the model parameters exist for the type checker alone.
+    _TelegramChatAdmin = admin.ModelAdmin[TelegramChat]
+    _TelegramUserLinkAdmin = admin.ModelAdmin[TelegramUserLink]
+    _ProcessedUpdateAdmin = admin.ModelAdmin[ProcessedUpdate]
+else:
+    _TelegramChatAdmin = _TelegramUserLinkAdmin = _ProcessedUpdateAdmin = admin.ModelAdmin
 
 
 def sync_state_of(chat: Chat) -> TelegramSyncState | None:
@@ -54,7 +63,7 @@ def telegram_sync_display(chat: Chat) -> str:
 
 
 @admin.register(TelegramChat)
-class TelegramChatAdmin(admin.ModelAdmin):
+class TelegramChatAdmin(_TelegramChatAdmin):
     list_display = (
         "name",
         "telegram_chat_id",
@@ -69,7 +78,7 @@ class TelegramChatAdmin(admin.ModelAdmin):
     readonly_fields = ("name", "type", "telegram_chat_id", "sync", "chat_link")
     fields = readonly_fields
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TelegramChat]:
         return super().get_queryset(request).filter(telegram_chat_id__isnull=False)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -119,7 +128,7 @@ class TelegramChatAdmin(admin.ModelAdmin):
 
 
 @admin.register(TelegramUserLink)
-class TelegramUserLinkAdmin(admin.ModelAdmin):
+class TelegramUserLinkAdmin(_TelegramUserLinkAdmin):
     list_display = ("telegram_peer", "telegram_name", "user", "is_placeholder", "created_at")
     list_filter = ("is_placeholder",)
     search_fields = ("=telegram_peer", "telegram_name", "user__username")
@@ -128,7 +137,7 @@ class TelegramUserLinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProcessedUpdate)
-class ProcessedUpdateAdmin(admin.ModelAdmin):
+class ProcessedUpdateAdmin(_ProcessedUpdateAdmin):
     list_display = ("update_id", "kind", "received_at")
     list_filter = ("kind",)
     search_fields = ("=update_id",)
