@@ -46,7 +46,7 @@ def format_utc(value: datetime) -> str:
 @extend_schema_field(
     {"type": "string", "pattern": r"^-?[0-9]{1,19}$", "example": "1234567890123456789"}
 )
-class SnowflakeField(serializers.Field):
+class SnowflakeField(serializers.Field[int, int | str, str, Any]):
     """A message id: a string out, a string or a number in."""
 
     default_error_messages = {

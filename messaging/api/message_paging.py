@@ -24,7 +24,7 @@ from messaging.selectors.messages import MessagePage
 CURSORS = ("before", "after", "around")
 
 
-class MessageListQuerySerializer(serializers.Serializer):
+class MessageListQuerySerializer(serializers.Serializer[Any]):
     limit = serializers.IntegerField(
         min_value=1, max_value=MAX_LIMIT, default=DEFAULT_LIMIT, help_text="Messages per page."
     )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from presence.conf import presence_settings
 from presence.status import SETTABLE_STATUSES, Status
 
 
-class PresenceInputSerializer(serializers.Serializer):
+class PresenceInputSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=[s.value for s in SETTABLE_STATUSES])
 
 
@@ -20,7 +22,7 @@ def _is_user_id(text: str) -> bool:
     return text.isascii() and text.isdigit() and len(text) <= 19
 
 
-class PresenceQuerySerializer(serializers.Serializer):
+class PresenceQuerySerializer(serializers.Serializer[Any]):
     users = serializers.CharField(
         help_text="Comma-separated user ids, at most PRESENCE_MAX_USERS (100).",
         error_messages={"required": _GIVE_IDS, "blank": _GIVE_IDS},
@@ -42,26 +44,26 @@ class PresenceQuerySerializer(serializers.Serializer):
         return ids
 
 
-class PresenceOutputSerializer(serializers.Serializer):
+class PresenceOutputSerializer(serializers.Serializer[Any]):
     user_id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=[s.value for s in Status])
     last_seen = serializers.DateTimeField(allow_null=True)
 
 
-class PresenceListOutputSerializer(serializers.Serializer):
+class PresenceListOutputSerializer(serializers.Serializer[Any]):
     results = PresenceOutputSerializer(many=True)
 
 
-class UserProfileSerializer(serializers.Serializer):
+class UserProfileSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     username = serializers.CharField()
     display_name = serializers.CharField()
 
 
-class TypingOutputSerializer(serializers.Serializer):
+class TypingOutputSerializer(serializers.Serializer[Any]):
     user = UserProfileSerializer()
     expires_at = serializers.DateTimeField()
 
 
-class TypingListOutputSerializer(serializers.Serializer):
+class TypingListOutputSerializer(serializers.Serializer[Any]):
     typing = TypingOutputSerializer(many=True)

@@ -13,7 +13,7 @@ from messaging.models import ChatType, ParticipantRole
 from messaging.selectors.users import UserProfile
 
 
-class LastMessageSerializer(serializers.Serializer):
+class LastMessageSerializer(serializers.Serializer[Any]):
     id = SnowflakeField(read_only=True)
     content = serializers.CharField(read_only=True)
     sender = UserSerializer(read_only=True)
@@ -21,7 +21,7 @@ class LastMessageSerializer(serializers.Serializer):
     deleted = serializers.BooleanField(read_only=True)
 
 
-class ChatSerializer(serializers.Serializer):
+class ChatSerializer(serializers.Serializer[Any]):
     """A chat as its participant sees it (role, unread, last message).
 
     Reads a ``Chat`` annotated by ``chats_of_user``; the last messages and
@@ -53,7 +53,7 @@ class ChatSerializer(serializers.Serializer):
         return int(self.context.get("message_counts", {}).get(chat.pk, 0))
 
 
-class ChatCreateSerializer(serializers.Serializer):
+class ChatCreateSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=200)
     type = serializers.ChoiceField(choices=ChatType.choices, default=ChatType.GROUP)
     participants = serializers.ListField(
@@ -65,17 +65,17 @@ class ChatCreateSerializer(serializers.Serializer):
     )
 
 
-class ChatUpdateSerializer(serializers.Serializer):
+class ChatUpdateSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=200, required=False)
     archived = serializers.BooleanField(required=False)
 
 
-class PresenceSerializer(serializers.Serializer):
+class PresenceSerializer(serializers.Serializer[Any]):
     status = serializers.CharField(read_only=True)
     last_seen = UTCDateTimeField(allow_null=True)
 
 
-class ParticipantSerializer(serializers.Serializer):
+class ParticipantSerializer(serializers.Serializer[Any]):
     """A member of a chat; ``presence`` comes from Redis (context ``presence``: id -> info)."""
 
     user = serializers.SerializerMethodField()
@@ -94,11 +94,11 @@ class ParticipantSerializer(serializers.Serializer):
         return UserSerializer(UserProfile.of(participant.user)).data
 
 
-class MuteSerializer(serializers.Serializer):
+class MuteSerializer(serializers.Serializer[Any]):
     muted = serializers.BooleanField(help_text="true: no notifications from this chat for me.")
 
 
-class ParticipantAddSerializer(serializers.Serializer):
+class ParticipantAddSerializer(serializers.Serializer[Any]):
     user = serializers.IntegerField(min_value=1, help_text="The id of the user to add.")
     role = serializers.ChoiceField(
         choices=[ParticipantRole.ADMIN, ParticipantRole.MEMBER], default=ParticipantRole.MEMBER

@@ -28,18 +28,18 @@ POSTABLE_TYPES = ("text", "image", "file", "voice", "video", "sticker")
 MAX_ATTACHMENTS = 10
 
 
-class ReactionSerializer(serializers.Serializer):
+class ReactionSerializer(serializers.Serializer[Any]):
     emoji = serializers.CharField(read_only=True)
     count = serializers.IntegerField(read_only=True)
     me = serializers.BooleanField(read_only=True, help_text="Whether I reacted with it.")
 
 
-class TelegramRefSerializer(serializers.Serializer):
+class TelegramRefSerializer(serializers.Serializer[Any]):
     message_id = serializers.IntegerField(read_only=True)
     chat_id = serializers.IntegerField(read_only=True)
 
 
-class MessageSerializer(serializers.Serializer):
+class MessageSerializer(serializers.Serializer[Any]):
     """A message: reads a ``MessageView``."""
 
     id = SnowflakeField(source="message.message_id", read_only=True)
@@ -109,7 +109,7 @@ def message_representation(view: MessageView) -> dict[str, Any]:
 
 # many=False: a ``list`` action answering one object, not a list of them.
 @extend_schema_serializer(many=False)
-class MessagePageSerializer(serializers.Serializer):
+class MessagePageSerializer(serializers.Serializer[Any]):
     """The shape of a page (for the schema; the paginator builds the body)."""
 
     results = MessageSerializer(many=True)
@@ -117,7 +117,7 @@ class MessagePageSerializer(serializers.Serializer):
     previous = serializers.URLField(allow_null=True, help_text="The page of newer messages.")
 
 
-class AttachmentSerializer(serializers.Serializer):
+class AttachmentSerializer(serializers.Serializer[Any]):
     type = serializers.ChoiceField(choices=("image", "file", "voice", "video", "sticker"))
     url = serializers.URLField(max_length=2048)
     file_name = serializers.CharField(max_length=255, required=False)
@@ -126,14 +126,14 @@ class AttachmentSerializer(serializers.Serializer):
     duration = serializers.FloatField(min_value=0, required=False)
 
 
-class TemplateUseSerializer(serializers.Serializer):
+class TemplateUseSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(min_value=1)
     values = serializers.DictField(
         child=serializers.CharField(allow_blank=True, max_length=1000), default=dict
     )
 
 
-class MessageCreateSerializer(serializers.Serializer):
+class MessageCreateSerializer(serializers.Serializer[Any]):
     content = serializers.CharField(
         required=False, allow_blank=True, trim_whitespace=False, max_length=MAX_CONTENT_LENGTH
     )
@@ -157,7 +157,7 @@ class MessageCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class MessageEditSerializer(serializers.Serializer):
+class MessageEditSerializer(serializers.Serializer[Any]):
     content = serializers.CharField(trim_whitespace=False, max_length=MAX_CONTENT_LENGTH)
 
     def validate_content(self, value: str) -> str:
@@ -166,31 +166,31 @@ class MessageEditSerializer(serializers.Serializer):
         return value
 
 
-class EditSerializer(serializers.Serializer):
+class EditSerializer(serializers.Serializer[Any]):
     content = serializers.CharField(read_only=True, help_text="The text before this edit.")
     edited_at = UTCDateTimeField()
     editor = UserSerializer(read_only=True)
 
 
-class ReactionAddSerializer(serializers.Serializer):
+class ReactionAddSerializer(serializers.Serializer[Any]):
     emoji = serializers.CharField(max_length=64)
 
 
-class PinSerializer(serializers.Serializer):
+class PinSerializer(serializers.Serializer[Any]):
     message = MessageSerializer(read_only=True)
     pinned_by = UserSerializer(read_only=True)
     pinned_at = UTCDateTimeField()
 
 
-class PinCreateSerializer(serializers.Serializer):
+class PinCreateSerializer(serializers.Serializer[Any]):
     message_id = SnowflakeField()
 
 
-class ReadSerializer(serializers.Serializer):
+class ReadSerializer(serializers.Serializer[Any]):
     message_id = SnowflakeField(help_text="The newest message I have read.")
 
 
-class ReadPositionSerializer(serializers.Serializer):
+class ReadPositionSerializer(serializers.Serializer[Any]):
     last_read_message_id = SnowflakeField(read_only=True, allow_null=True)
     unread_count = serializers.IntegerField(read_only=True)
 
@@ -200,5 +200,5 @@ class SearchResultSerializer(MessageSerializer):
 
 
 @extend_schema_serializer(many=False)
-class SearchResultsSerializer(serializers.Serializer):
+class SearchResultsSerializer(serializers.Serializer[Any]):
     results = SearchResultSerializer(many=True)

@@ -14,7 +14,7 @@ from messaging.selectors.users import UserProfile
 from messaging.services.templates import template_placeholders
 
 
-class TemplateSerializer(serializers.Serializer):
+class TemplateSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
     body = serializers.CharField(read_only=True)
@@ -41,7 +41,7 @@ class TemplateSerializer(serializers.Serializer):
         return request is not None and template.owner_id == request.user.pk
 
 
-class TemplateWriteSerializer(serializers.Serializer):
+class TemplateWriteSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=100)
     body = serializers.CharField(max_length=4096, help_text="Text with {placeholder} fields.")
     shared = serializers.BooleanField(default=False)
