@@ -51,7 +51,7 @@ _ARCHIVED = OpenApiParameter(
 )
 
 
-class ChatViewSet(ChatScopedMixin, viewsets.GenericViewSet):
+class ChatViewSet(ChatScopedMixin, viewsets.GenericViewSet[Chat]):
     """Chats I take part in. The creator of a chat is its owner."""
 
     pagination_class = ChatCursorPagination
@@ -65,7 +65,7 @@ class ChatViewSet(ChatScopedMixin, viewsets.GenericViewSet):
         "mute": MuteSerializer,
     }
 
-    def get_serializer_class(self) -> type[BaseSerializer]:
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         return self.serializer_classes.get(self.action, ChatSerializer)
 
     def get_queryset(self) -> Any:
@@ -225,7 +225,7 @@ class ChatViewSet(ChatScopedMixin, viewsets.GenericViewSet):
             actor = participant_set_muted(participant=actor, muted=data["muted"])
         return Response(MuteSerializer(actor).data)
 
-    def _validated(self, serializer_class: type[BaseSerializer], data: Any) -> dict[str, Any]:
+    def _validated(self, serializer_class: type[BaseSerializer[Any]], data: Any) -> dict[str, Any]:
         serializer = serializer_class(data=data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)

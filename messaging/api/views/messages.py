@@ -67,7 +67,7 @@ def message_id_from_path(value: str) -> int:
 
 
 @extend_schema(parameters=[CHAT_ID])
-class MessageViewSet(ChatScopedMixin, viewsets.GenericViewSet):
+class MessageViewSet(ChatScopedMixin, viewsets.GenericViewSet[Any]):
     """Messages of one chat, stored in CQL; newest first."""
 
     lookup_url_kwarg = "message_id"
@@ -79,10 +79,10 @@ class MessageViewSet(ChatScopedMixin, viewsets.GenericViewSet):
         "reactions": ReactionAddSerializer,
     }
 
-    def get_serializer_class(self) -> type[BaseSerializer]:
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         return self.serializer_classes.get(self.action, MessageSerializer)
 
-    def get_serializer(self, *args: Any, **kwargs: Any) -> BaseSerializer:
+    def get_serializer(self, *args: Any, **kwargs: Any) -> BaseSerializer[Any]:
         # The browsable API fills its edit form from the shown message's stored row.
         if isinstance(kwargs.get("instance"), MessageView):
             kwargs["instance"] = kwargs["instance"].message

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.request import Request
@@ -18,13 +20,13 @@ from messaging.services.pins import pin_add, pin_remove
 
 
 @extend_schema(parameters=[CHAT_ID])
-class PinViewSet(ChatScopedMixin, viewsets.GenericViewSet):
+class PinViewSet(ChatScopedMixin, viewsets.GenericViewSet[Any]):
     """Pins: anyone in a direct chat or group; owners and admins in a channel."""
 
     lookup_url_kwarg = "message_id"
     lookup_value_regex = "[^/]+"
 
-    def get_serializer_class(self) -> type[BaseSerializer]:
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         return PinCreateSerializer if self.action == "create" else PinSerializer
 
     @extend_schema(

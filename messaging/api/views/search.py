@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.request import Request
@@ -12,7 +14,7 @@ from messaging.api.serializers.messages import SearchResultSerializer, SearchRes
 from messaging.selectors.search import search_messages
 
 
-class SearchQuerySerializer(serializers.Serializer):
+class SearchQuerySerializer(serializers.Serializer[Any]):
     q = serializers.CharField(
         max_length=200, help_text='Words; "quoted phrases", or, -excluded work as on the web.'
     )
@@ -20,7 +22,7 @@ class SearchQuerySerializer(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
 
 
-class SearchViewSet(viewsets.GenericViewSet):
+class SearchViewSet(viewsets.GenericViewSet[Any]):
     """Messages of my chats matching a query, best match first."""
 
     serializer_class = SearchResultSerializer

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.request import Request
@@ -17,6 +18,7 @@ from messaging.api.serializers.templates import (
     TemplateSerializer,
     TemplateWriteSerializer,
 )
+from messaging.models import MessageTemplate
 from messaging.selectors import template_get, templates_visible_to
 from messaging.services.templates import template_create, template_delete, template_update
 
@@ -54,7 +56,7 @@ _ERRORS = {401: UNAUTHENTICATED, 404: NOT_FOUND}
         responses={204: None, 403: FORBIDDEN, **_ERRORS},
     ),
 )
-class TemplateViewSet(viewsets.GenericViewSet):
+class TemplateViewSet(viewsets.GenericViewSet[MessageTemplate]):
     """Message templates: bodies with ``{placeholder}`` fields, used when posting a message."""
 
     pagination_class = TemplateCursorPagination
@@ -64,10 +66,10 @@ class TemplateViewSet(viewsets.GenericViewSet):
         "partial_update": TemplatePatchSerializer,
     }
 
-    def get_serializer_class(self) -> type[BaseSerializer]:
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         return self.serializer_classes.get(self.action, TemplateSerializer)
 
-    def get_queryset(self) -> Any:
+    def get_queryset(self) -> QuerySet[MessageTemplate]:
         return templates_visible_to(user=self.request.user)
 
     def list(self, request: Request) -> Response:
@@ -96,7 +98,7 @@ class TemplateViewSet(viewsets.GenericViewSet):
     def _out(self, value: Any, *, many: bool = False) -> Any:
         return TemplateSerializer(value, many=many, context={"request": self.request}).data
 
-    def _validated(self, serializer_class: type[BaseSerializer], data: Any) -> dict[str, Any]:
+    def _validated(self, serializer_class: type[BaseSerializer[Any]], data: Any) -> dict[str, Any]:
         serializer = serializer_class(data=data)
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
