@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django_redis import get_redis_connection
@@ -39,9 +39,10 @@ local function fmt(n) return string.format('%d', n) end
 REDIS_DOWN = (RedisConnectionError, RedisTimeoutError)
 
 
-def redis_client() -> Redis:
+def redis_client() -> Redis[bytes]:
     """The raw client of the PRESENCE_CACHE_ALIAS cache."""
-    return get_redis_connection(presence_settings().cache_alias)
+    # django-redis ships no types; its client does not decode responses.
+    return cast("Redis[bytes]", get_redis_connection(presence_settings().cache_alias))
 
 
 def redis_key(*parts: object) -> str:
@@ -76,8 +77,11 @@ class LuaScript:
         self.source = source
         self.sha = hashlib.sha1(source.encode(), usedforsecurity=False).hexdigest()
 
-    def __call__(self, client: Redis, keys: Sequence[str], args: Sequence[object] = ()) -> Any:
+    def __call__(
+        self, client: Redis[bytes], keys: Sequence[str], args: Sequence[object] = ()
+    ) -> Any:
+        # types-redis leaves eval and evalsha unannotated.
         try:
-            return client.evalsha(self.sha, len(keys), *keys, *args)
+            return client.evalsha(self.sha, len(keys), *keys, *args)  # type: ignore[no-untyped-call]
         except NoScriptError:
-            return client.eval(self.source, len(keys), *keys, *args)
+            return client.eval(self.source, len(keys), *keys, *args)  # type: ignore[no-untyped-call]

@@ -95,7 +95,8 @@ class PlanRunner:
             result = self.client.execute(
                 statement, params, write=step.write, tuples=step.tuples, fresh=step.fresh
             )
-            return result.current_rows
+            rows: Rows = result.current_rows  # the driver ships no types
+            return rows
         if isinstance(step, Batch):
             self.client.execute(self._batch(step), write=True)
             return []

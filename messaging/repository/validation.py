@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from messaging.errors import InvalidMessageInput
@@ -41,7 +41,7 @@ def check_message_id(value: Any, field: str = "message_id") -> int:
     valid = isinstance(value, int) and not isinstance(value, bool)
     if not valid or not MIN_SNOWFLAKE <= value <= MAX_SNOWFLAKE:
         raise InvalidMessageInput(field, "must be a message id (a 64-bit integer since 1970)")
-    return value
+    return cast(int, value)
 
 
 def check_message_ids(values: Iterable[Any], field: str = "message_ids") -> list[int]:
@@ -54,7 +54,7 @@ def check_message_ids(values: Iterable[Any], field: str = "message_ids") -> list
 def check_user_id(value: Any, field: str = "user_id") -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_BIGINT:
         raise InvalidMessageInput(field, "must be a non-negative 64-bit integer")
-    return value
+    return cast(int, value)
 
 
 def check_optional_bigint(value: Any, field: str) -> int | None:
@@ -62,13 +62,13 @@ def check_optional_bigint(value: Any, field: str) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or abs(value) > MAX_BIGINT:
         raise InvalidMessageInput(field, "must be a 64-bit integer")
-    return value
+    return cast(int, value)
 
 
 def check_limit(limit: Any) -> int:
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_LIMIT:
         raise InvalidMessageInput("limit", f"must be an integer from 1 to {MAX_PAGE_LIMIT}")
-    return limit
+    return cast(int, limit)
 
 
 def check_content(content: Any) -> str:
