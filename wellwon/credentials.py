@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -60,7 +60,8 @@ def token_lifetime() -> timedelta:
 
 
 def token_expired(token: Token) -> bool:
-    return token.created + token_lifetime() <= timezone.now()
+    created: datetime = token.created  # the stub declares the column, not its value
+    return created + token_lifetime() <= timezone.now()
 
 
 def token_issue(user: Any) -> Token:

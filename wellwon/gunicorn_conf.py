@@ -51,7 +51,8 @@ def child_exit(server: Any, worker: Any) -> None:
     """Drops the dead worker's live gauges; its counters stay in the totals."""
     from prometheus_client import multiprocess
 
-    multiprocess.mark_process_dead(worker.pid, path=str(_directory()))
+    # prometheus_client leaves mark_process_dead unannotated.
+    multiprocess.mark_process_dead(worker.pid, path=str(_directory()))  # type: ignore[no-untyped-call]
 
 
 def on_exit(server: Any) -> None:

@@ -94,6 +94,7 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
     registry = REGISTRY
     if settings.METRICS_MULTIPROC_DIR:
         registry = CollectorRegistry()
-        MultiProcessCollector(registry, path=settings.METRICS_MULTIPROC_DIR)
+        # prometheus_client leaves MultiProcessCollector.__init__ unannotated.
+        MultiProcessCollector(registry, path=settings.METRICS_MULTIPROC_DIR)  # type: ignore[no-untyped-call]
     encode, content_type = choose_encoder(request.headers.get("Accept", ""))
     return HttpResponse(encode(registry), content_type=content_type)

@@ -17,6 +17,9 @@ from drf_spectacular.openapi import AutoSchema
 
 from messaging.api.serializers.messages import MAX_ATTACHMENTS
 
+# drf-spectacular leaves OpenApiGeneratorExtension.__init_subclass__ and
+# AutoSchema._get_request_body unannotated, hence the no-untyped-call ignores below.
+
 #: Text without NUL, which DRF's CharField refuses everywhere (a 400 naming the field).
 NO_NUL = r"^[^\u0000]*$"
 #: ... and with a character that is not white space (what "not blank" means here).
@@ -30,7 +33,7 @@ WEB_URL = (
 )
 
 
-class MessageCreateRules(OpenApiSerializerExtension):
+class MessageCreateRules(OpenApiSerializerExtension):  # type: ignore[no-untyped-call]
     """``MessageCreateSerializer.validate``: content, attachments or a template; a template
     comes without content (blank content is allowed beside it)."""
 
@@ -52,7 +55,7 @@ class MessageCreateRules(OpenApiSerializerExtension):
         return schema
 
 
-class MessageEditRules(OpenApiSerializerExtension):
+class MessageEditRules(OpenApiSerializerExtension):  # type: ignore[no-untyped-call]
     """``MessageEditSerializer``: PATCH carries the new content, required and not blank
     (the generator would make every field of a PATCH optional)."""
 
@@ -66,7 +69,7 @@ class MessageEditRules(OpenApiSerializerExtension):
         return schema
 
 
-class AttachmentRules(OpenApiSerializerExtension):
+class AttachmentRules(OpenApiSerializerExtension):  # type: ignore[no-untyped-call]
     """``AttachmentSerializer``: the url as Django's URLField takes it (see ``WEB_URL``)."""
 
     target_class = "messaging.api.serializers.messages.AttachmentSerializer"
@@ -84,7 +87,7 @@ class BodyRequiredSchema(AutoSchema):
     template: ``MessageCreateRules``), yet no body at all is refused."""
 
     def _get_request_body(self, direction: str = "request") -> dict[str, Any] | None:
-        body: dict[str, Any] | None = super()._get_request_body(direction)
+        body: dict[str, Any] | None = super()._get_request_body(direction)  # type: ignore[no-untyped-call]
         if body is not None:
             body["required"] = True
         return body

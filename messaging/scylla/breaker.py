@@ -52,7 +52,8 @@ class CircuitBreaker:
         if self._state is BreakerState.CLOSED:  # the hot path, without the lock: a stale
             return True  # read lets one more request through, which the breaker tolerates
         with self._lock:
-            if self._state is BreakerState.CLOSED:
+            # mypy keeps the narrowing of the unlocked read; another thread may have closed it.
+            if self._state is BreakerState.CLOSED:  # type: ignore[comparison-overlap]
                 return True
             if self._state is BreakerState.OPEN and self._cooled_down():
                 self._enter(BreakerState.HALF_OPEN)
