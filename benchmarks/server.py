@@ -70,10 +70,21 @@ def _manage(env: dict[str, str], *command: str) -> None:
     )
 
 
+_prepared: set[str] = set()
+
+
 def prepare_stores(env: dict[str, str]) -> None:
-    """Creates the bench database if it is missing; migrates it and the bench keyspace."""
+    """Makes the run's database anew (once per process) and migrates it and the keyspace.
+
+    Bench and chaos databases are throwaway, like a test database: made new for each run,
+    so a migration renamed since an earlier run (or on another branch) cannot leave one
+    that no longer migrates. The keyspace keeps its rows; every run uses new chat ids.
+    """
     import psycopg
 
+    name = env["POSTGRES_DB"]
+    if name in _prepared:
+        return
     with psycopg.connect(
         host=env.get("POSTGRES_HOST", "127.0.0.1"),
         port=int(env.get("POSTGRES_PORT", "5432")),
@@ -82,13 +93,11 @@ def prepare_stores(env: dict[str, str]) -> None:
         dbname="postgres",
         autocommit=True,
     ) as connection:
-        name = env["POSTGRES_DB"]
-        if not connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
-        ).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
     _manage(env, "migrate", "--noinput", "-v", "0")
     _manage(env, "scylla_migrate")
+    _prepared.add(name)
 
 
 @dataclass(frozen=True)

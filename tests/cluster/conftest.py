@@ -11,6 +11,7 @@ from __future__ import annotations
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,24 @@ def stop_node(n: int) -> None:
 def start_node(n: int) -> None:
     log(f"starting node {n} ({node_address(n)})")
     subprocess.run([str(STACK), "cassandra-start", "--nodes", "3", str(n)], check=True, timeout=300)  # noqa: S603
+
+
+def nodetool(n: int, *args: str) -> None:
+    """Cassandra's nodetool on node ``n`` (through services/stack)."""
+    command = [str(STACK), "nodetool", "--nodes", "3", str(n), *args]
+    subprocess.run(command, check=True, timeout=120)  # noqa: S603
+
+
+@contextmanager
+def hints_held(*nodes: int) -> Iterator[None]:
+    """The nodes keep their hints instead of delivering them (delivery resumes after)."""
+    for n in nodes:
+        nodetool(n, "pausehandoff")
+    try:
+        yield
+    finally:
+        for n in nodes:
+            nodetool(n, "resumehandoff")
 
 
 def wait_until(check: Callable[[], bool], *, timeout: float, what: str) -> float:

@@ -1,7 +1,8 @@
 """Read-your-writes: a replica that missed a write cannot undo or refuse what follows it.
 
 Messages are sent (with Idempotency-Keys) while node 3 is stopped, so only
-nodes 1 and 2 hold them; node 3 comes back before the hints reach it. Right
+nodes 1 and 2 hold them; node 3 comes back while nodes 1 and 2 hold their hints
+(``nodetool pausehandoff``), so it lacks them until the test is over. Right
 away each message is edited, reacted to, pinned, marked read and replied to,
 and its send is retried with the same key. At LOCAL_ONE about a third of those
 reads would ask node 3 and answer 404/400, and a retried send would write the
@@ -18,7 +19,15 @@ import pytest
 
 from benchmarks.chaos import messages_at
 from messaging.scylla import ScyllaClient, calculate_message_bucket
-from tests.cluster.conftest import host_up, log, node_address, start_node, stop_node, wait_until
+from tests.cluster.conftest import (
+    hints_held,
+    host_up,
+    log,
+    node_address,
+    start_node,
+    stop_node,
+    wait_until,
+)
 from tests.messaging.api_support import client_of, create_chat, make_user, messages_url
 
 pytestmark = [pytest.mark.cluster, pytest.mark.django_db(transaction=True)]
@@ -43,55 +52,66 @@ def test_edits_reactions_pins_reads_and_retries_see_a_write_one_replica_missed(
     chat_id = create_chat(owner, member)["id"]
     api, other = client_of(owner), client_of(member)
 
-    stop_node(3)
-    wait_until(lambda: not host_up(cluster_cql, node_address(3)), timeout=30, what="node 3 down")
-    sent: dict[str, str] = {}  # id -> Idempotency-Key
-    for i in range(ROUNDS):
-        key = f"ryw-{uuid.uuid4()}"
-        body = {"content": f"original {i}"}
-        response = api.post(messages_url(chat_id), body, format="json", HTTP_IDEMPOTENCY_KEY=key)
-        assert response.status_code == 201, response.data
-        sent[response.data["id"]] = key
-    ids = list(sent)
-    start_node(3)
-    wait_until(lambda: host_up(cluster_cql, node_address(3)), timeout=60, what="node 3 up")
-    missing_on_3 = set(ids) - set(_contents(cluster_cql, chat_id, ids, only=node_address(3)))
-    log(f"node 3 is back and lacks {len(missing_on_3)} of the {len(ids)} messages")
-    assert missing_on_3, "the premise failed: hints reached node 3 before the reads"
+    with hints_held(1, 2):
+        stop_node(3)
+        wait_until(
+            lambda: not host_up(cluster_cql, node_address(3)), timeout=30, what="node 3 down"
+        )
+        sent: dict[str, str] = {}  # id -> Idempotency-Key
+        for i in range(ROUNDS):
+            key = f"ryw-{uuid.uuid4()}"
+            body = {"content": f"original {i}"}
+            response = api.post(
+                messages_url(chat_id), body, format="json", HTTP_IDEMPOTENCY_KEY=key
+            )
+            assert response.status_code == 201, response.data
+            sent[response.data["id"]] = key
+        ids = list(sent)
+        start_node(3)
+        wait_until(lambda: host_up(cluster_cql, node_address(3)), timeout=60, what="node 3 up")
+        missing_on_3 = set(ids) - set(_contents(cluster_cql, chat_id, ids, only=node_address(3)))
+        log(f"node 3 is back and lacks {len(missing_on_3)} of the {len(ids)} messages")
+        assert missing_on_3, "the premise failed: hints reached node 3 before the reads"
 
-    failures: list[tuple[str, str, object]] = []
-    for index, message_id in enumerate(ids):
-        url = messages_url(chat_id, message_id)
-        steps = [
-            ("edit", api.patch(url, {"content": f"edited {index}"}, format="json"), {200}),
-            ("react", api.post(url + "reactions/", {"emoji": "👍"}, format="json"), {201}),
-            ("pin", api.post(f"/api/chats/{chat_id}/pins/", {"message_id": message_id}), {201}),
-            ("read", other.post(f"/api/chats/{chat_id}/read/", {"message_id": message_id}), {200}),
-            (
-                "reply",
-                other.post(
-                    messages_url(chat_id), {"content": "re", "reply_to": message_id}, format="json"
+        failures: list[tuple[str, str, object]] = []
+        for index, message_id in enumerate(ids):
+            url = messages_url(chat_id, message_id)
+            steps = [
+                ("edit", api.patch(url, {"content": f"edited {index}"}, format="json"), {200}),
+                ("react", api.post(url + "reactions/", {"emoji": "👍"}, format="json"), {201}),
+                ("pin", api.post(f"/api/chats/{chat_id}/pins/", {"message_id": message_id}), {201}),
+                (
+                    "read",
+                    other.post(f"/api/chats/{chat_id}/read/", {"message_id": message_id}),
+                    {200},
                 ),
-                {201},
-            ),
-            (
-                "retry",
-                api.post(
-                    messages_url(chat_id),
-                    {"content": f"original {index}"},
-                    format="json",
-                    HTTP_IDEMPOTENCY_KEY=sent[message_id],
+                (
+                    "reply",
+                    other.post(
+                        messages_url(chat_id),
+                        {"content": "re", "reply_to": message_id},
+                        format="json",
+                    ),
+                    {201},
                 ),
-                {200, 201},
-            ),
-        ]
-        for name, response, expected in steps:
-            if response.status_code not in expected:
-                failures.append((name, message_id, response.status_code))
-        retried = steps[-1][1].data
-        if retried.get("content") != f"edited {index}":
-            failures.append(("retry shows the edit", message_id, retried.get("content")))
-    assert failures == [], failures
+                (
+                    "retry",
+                    api.post(
+                        messages_url(chat_id),
+                        {"content": f"original {index}"},
+                        format="json",
+                        HTTP_IDEMPOTENCY_KEY=sent[message_id],
+                    ),
+                    {200, 201},
+                ),
+            ]
+            for name, response, expected in steps:
+                if response.status_code not in expected:
+                    failures.append((name, message_id, response.status_code))
+            retried = steps[-1][1].data
+            if retried.get("content") != f"edited {index}":
+                failures.append(("retry shows the edit", message_id, retried.get("content")))
+        assert failures == [], failures
 
     stored = _contents(cluster_cql, chat_id, ids)
     undone = [i for i in ids if stored[i][0] != f"edited {ids.index(i)}" or not stored[i][1]]
