@@ -42,7 +42,8 @@ empty :=
 space := $(empty) $(empty)
 CLUSTER_ENV := WELLWON_CLUSTER_ADDRS="$(CLUSTER_ADDRS)" \
 	SCYLLA_CONTACT_POINTS=$(subst $(space),$(comma),$(strip $(CLUSTER_ADDRS))) \
-	SCYLLA_REPLICATION=datacenter1:3 SCYLLA_KEYSPACE=wellwon_cluster
+	SCYLLA_REPLICATION=datacenter1:3 SCYLLA_KEYSPACE=wellwon_cluster \
+	WELLWON_CASSANDRA_FAST=0
 
 # The linters first (ruff, the format check, mypy: a minute, and they fail fast),
 # then the whole suite in three phases: the main suite on one node; the fault

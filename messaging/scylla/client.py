@@ -28,8 +28,10 @@ from typing import Any
 from cassandra import (
     ConsistencyLevel,
     OperationTimedOut,
+    ReadFailure,
     ReadTimeout,
     Unavailable,
+    WriteFailure,
     WriteTimeout,
 )
 from cassandra.auth import PlainTextAuthProvider
@@ -78,6 +80,10 @@ AVAILABILITY_ERRORS: tuple[type[BaseException], ...] = (
     Unavailable,
     ReadTimeout,
     WriteTimeout,
+    # A replica answered that it failed (e.g. one just restarted, still pulling the schema):
+    # the cluster cannot serve this now, a retry can succeed (503, not 500).
+    ReadFailure,
+    WriteFailure,
     ConnectionException,
 )
 

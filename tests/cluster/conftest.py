@@ -11,7 +11,6 @@ from __future__ import annotations
 import subprocess
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -47,16 +46,10 @@ def nodetool(n: int, *args: str) -> None:
     subprocess.run(command, check=True, timeout=120)  # noqa: S603
 
 
-@contextmanager
-def hints_held(*nodes: int) -> Iterator[None]:
-    """The nodes keep their hints instead of delivering them (delivery resumes after)."""
+def hints_dropped(*nodes: int) -> None:
+    """The nodes forget the hints they hold: a node that missed writes keeps missing them."""
     for n in nodes:
-        nodetool(n, "pausehandoff")
-    try:
-        yield
-    finally:
-        for n in nodes:
-            nodetool(n, "resumehandoff")
+        nodetool(n, "truncatehints")
 
 
 def wait_until(check: Callable[[], bool], *, timeout: float, what: str) -> float:
