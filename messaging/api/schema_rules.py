@@ -95,7 +95,8 @@ class BodyRequiredSchema(AutoSchema):
 
 def forbid_nul_characters(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """A drf-spectacular postprocessing hook: every free-text string of a request body
-    states what DRF's CharField checks, no NUL characters (``NO_NUL``)."""
+    states what DRF's CharField checks: no NUL characters (``NO_NUL``), and for a field
+    that may not be blank a character other than white space (``NOT_BLANK``)."""
     for name, component in result.get("components", {}).get("schemas", {}).items():
         if name.endswith("Request"):
             _no_nul(component)
@@ -106,7 +107,8 @@ def _no_nul(schema: Any) -> None:
     if not isinstance(schema, dict):
         return
     if schema.get("type") == "string" and not {"pattern", "format", "enum"} & set(schema):
-        schema["pattern"] = NO_NUL
+        # minLength 1 is DRF's "not blank", checked after trimming white space.
+        schema["pattern"] = NOT_BLANK if schema.get("minLength", 0) >= 1 else NO_NUL
     for child in schema.get("properties", {}).values():
         _no_nul(child)
     for key in ("items", "additionalProperties"):
