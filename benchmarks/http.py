@@ -18,6 +18,16 @@ neither always meets the quieter moment) and measures
 
 DRF/bare shows what DRF adds; bare/repository what Django, PostgreSQL (token,
 membership, profiles) and the reactions join add to the store's page read.
+
+Two more figures on the main set-up:
+
+* the chat list ``GET /api/chats/?limit=20`` of a user in 20 chats with unread
+  messages (every client's first screen: previews, unread counts, roles), with
+  one client against the repository's page read, and its worker CPU;
+* a hot channel: HOT_CLIENTS clients reading the newest page of one chat at
+  once, through the app (its page cache and coalescing on, and on a second
+  server with them off) against the bare driver reading that page from this
+  process with the same concurrency (``execute_concurrent``, decoded rows).
 """
 
 from __future__ import annotations
@@ -36,7 +46,15 @@ from benchmarks.stats import Figure, Rounds, Target, figure, percentile
 
 PART = "http"
 PAGE = 50
-SERVERS = (ServerSpec(2, "gthread", 4), ServerSpec(4, "sync"))
+LISTED = 20
+HOT_CLIENTS = 64
+# gthread first (the main set-up), then the other choices for two cores: sync workers,
+# and the ASGI server the gateway needs anyway (uvicorn's gunicorn worker, wellwon.asgi).
+SERVERS = (
+    ServerSpec(2, "gthread", 4),
+    ServerSpec(4, "sync"),
+    ServerSpec(2, "uvicorn.workers.UvicornWorker"),
+)
 
 
 @dataclass(frozen=True)
@@ -57,15 +75,21 @@ SIZES = {
 }
 
 
+def _headers(token: str) -> dict[str, str]:
+    return {
+        "Authorization": f"Token {token}",
+        "Accept": "application/json",
+        "Content-Type": "application/json",
+    }
+
+
 class Endpoints:
-    """The requests of the benchmark, for one seeded chat."""
+    """The requests of the benchmark, for one seeded chat (and the lister's chat list)."""
 
     def __init__(self, fixture: Fixture) -> None:
-        self.headers = {
-            "Authorization": f"Token {fixture.token}",
-            "Accept": "application/json",
-            "Content-Type": "application/json",
-        }
+        self.headers = _headers(fixture.token)
+        self.lister_headers = _headers(fixture.lister_token)
+        self.chats = Call("GET", f"/api/chats/?limit={LISTED}")
         self.page = Call("GET", f"/api/chats/{fixture.chat_id}/messages/?limit={PAGE}")
         self.bare = Call("GET", f"/bench/bare/chats/{fixture.chat_id}/messages/?limit={PAGE}")
         self.post_path = f"/api/chats/{fixture.post_chat_id}/messages/"
@@ -90,7 +114,13 @@ class Measured:
     server_cpu_ms: float  # the workers' CPU per request
 
 
-def load(server: Server, endpoints: Endpoints, call: Call | None, shape: Shape) -> Measured:
+def load(
+    server: Server,
+    endpoints: Endpoints,
+    call: Call | None,
+    shape: Shape,
+    headers: dict[str, str] | None = None,
+) -> Measured:
     """``call`` repeated (None: POSTs), after a short warm-up of every client's connection."""
 
     def next_call(index: int) -> Call:
@@ -100,7 +130,7 @@ def load(server: Server, endpoints: Endpoints, call: Call | None, shape: Shape) 
         return drive(
             server.port,
             next_call,
-            headers=endpoints.headers,
+            headers=headers or endpoints.headers,
             clients=shape.clients,
             requests=requests,
             seconds=shape.seconds,
@@ -143,6 +173,26 @@ class RepositoryBaseline:
 
         return self._latencies(insert, count, seconds)
 
+    def hot_pages_per_second(self, pages: int, seconds: float) -> float:
+        """The bare driver reading the chat's newest page HOT_CLIENTS at a time."""
+        from cassandra.concurrent import execute_concurrent_with_args
+
+        from messaging.scylla.snowflake import calculate_message_bucket, generate_snowflake_id
+
+        session = self.client.session
+        select = session.prepare(
+            f"SELECT * FROM {KEYSPACE}.messages WHERE channel_id = ? AND bucket = ? LIMIT {PAGE}"
+        )
+        params = [(self.chat_id, calculate_message_bucket(generate_snowflake_id()))] * pages
+        execute_concurrent_with_args(session, select, params[:HOT_CLIENTS], HOT_CLIENTS)
+        done, began, ends = 0, time.perf_counter(), time.monotonic() + seconds
+        while done < pages and time.monotonic() < ends:
+            results = execute_concurrent_with_args(
+                session, select, params[: HOT_CLIENTS * 4], concurrency=HOT_CLIENTS
+            )
+            done += sum(len(list(rows)) == PAGE for ok, rows in results if ok)
+        return done / (time.perf_counter() - began)
+
     @staticmethod
     def _latencies(call: Callable[[], object], count: int, seconds: float) -> list[float]:
         for _ in range(5):
@@ -179,6 +229,8 @@ class HttpRounds:
         for name, call in order if index % 2 == 0 else [order[1], order[0], order[2]]:
             single = load(server, endpoints, call, self.one).load
             self.got.add(**{f"{name}_p50": single.p(0.5), f"{name}_p99": single.p(0.99)})
+        chats = load(server, endpoints, endpoints.chats, self.one, endpoints.lister_headers)
+        self.got.add(chats_p50=chats.load.p(0.5), chats_cpu=chats.server_cpu_ms)
         self.got.add(
             repo_p50=percentile(pages, 0.5) * 1000,
             repo_p99=percentile(pages, 0.99) * 1000,
@@ -202,6 +254,74 @@ class HttpRounds:
                     f"{prefix}{name}_cpu": measured.server_cpu_ms,
                 }
             )
+
+    def hot(self, server: Server, name: str) -> None:
+        """HOT_CLIENTS clients reading the newest page of one chat at once."""
+        shape = Shape(
+            HOT_CLIENTS, max(self.size.load_requests, HOT_CLIENTS * 10), self.size.seconds
+        )
+        measured = load(server, self.endpoints, self.endpoints.page, shape)
+        self.got.add(**{f"{name}_rps": measured.load.rate, f"{name}_errors": measured.load.errors})
+
+    def hot_driver(self) -> None:
+        pages = self.hot_requests
+        self.got.add(hot_driver_rps=self.baseline.hot_pages_per_second(pages, self.size.seconds))
+
+    @property
+    def hot_requests(self) -> int:
+        return max(self.size.load_requests, HOT_CLIENTS * 10)
+
+
+def list_and_hot_figures(got: Rounds, spec: ServerSpec) -> list[Figure]:
+    part = f"{PART} [{spec.label}]"
+    hot = f"hot channel, {HOT_CLIENTS} readers of one chat's newest page"
+    return [
+        figure(
+            part,
+            f"GET chat list ({LISTED} chats, previews) p50, 1 client",
+            "ms",
+            got["chats_p50"],
+            digits=2,
+            baseline_name="repository get_messages",
+            baseline=got["repo_p50"],
+            target=Target("<=", 3),
+            key="http_chat_list_p50_ratio",
+        ),
+        figure(
+            part,
+            "GET chat list: worker CPU per request",
+            "ms",
+            got["chats_cpu"],
+            digits=2,
+            target=Target("<=", 4, unit="ms"),
+            key="http_chat_list_cpu",
+        ),
+        figure(
+            part,
+            hot,
+            "pages/s",
+            got["hot_rps"],
+            baseline_name=f"bare driver, {HOT_CLIENTS} concurrent reads",
+            baseline=got["hot_driver_rps"],
+            target=Target(">=", 2),
+            key="http_hot_channel_ratio",
+        ),
+        figure(
+            part,
+            f"{hot}, page cache off (coalescing only)",
+            "pages/s",
+            got["hot_off_rps"],
+            baseline_name="page cache on",
+            baseline=got["hot_rps"],
+            key="http_hot_channel_cache_off_ratio",
+        ),
+        figure(
+            part,
+            "hot channel errors (cache on + off)",
+            "count",
+            [a + b for a, b in zip(got["hot_errors"], got["hot_off_errors"], strict=True)],
+        ),
+    ]
 
 
 def main_figures(got: Rounds, spec: ServerSpec, clients: int) -> list[Figure]:
@@ -272,6 +392,8 @@ def main_figures(got: Rounds, spec: ServerSpec, clients: int) -> list[Figure]:
             digits=2,
             baseline_name=bare,
             baseline=got["bare_cpu"],
+            target=Target("<=", 4, unit="ms"),
+            key="http_get_cpu",
         ),
         figure(
             part,
@@ -287,6 +409,8 @@ def main_figures(got: Rounds, spec: ServerSpec, clients: int) -> list[Figure]:
             digits=2,
             baseline_name="repository insert_message",
             baseline=got["repo_insert_p50"],
+            target=Target("<=", 4),
+            key="http_post_p50_ratio",
         ),
         figure(
             part,
@@ -359,16 +483,21 @@ def run(size_name: str) -> list[Figure]:
     main, *others = specs
     with ExitStack() as stack:
         servers = [stack.enter_context(Server(spec, env)) for spec in specs]
+        uncached = stack.enter_context(Server(main, {**env, "PAGE_CACHE_ENABLED": "false"}))
         for index in range(size.rounds):
             visits = list(enumerate(servers))
             for position, server in visits if index % 2 == 0 else visits[::-1]:
                 if position == 0:
                     rounds.latencies(server, index)
                     rounds.throughput(server, "", bare=True)
+                    rounds.hot(server, "hot")
+                    rounds.hot(uncached, "hot_off")
+                    rounds.hot_driver()
                 else:
                     rounds.throughput(server, f"s{position}_", bare=False)
     baseline.close()
     figures = main_figures(rounds.got, main, size.clients)
+    figures += list_and_hot_figures(rounds.got, main)
     for position, spec in enumerate(others, start=1):
         figures += other_figures(rounds.got, spec, main, size.clients, f"s{position}_")
     return figures

@@ -26,6 +26,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from benchmarks.stats import Deadline
 
@@ -34,6 +35,8 @@ KEYSPACE = "bench_http"
 REDIS_PREFIX = "bench_http"
 READER = "bench-reader"
 SENDERS = ("bench-alice", "bench-bob")
+LISTER = "bench-lister"
+LISTED_CHATS = 20  # the chat list benchmark: a first screen of 20 chats with previews
 
 
 def bench_database() -> str:
@@ -111,6 +114,7 @@ class Fixture:
     chat_id: str
     post_chat_id: str
     messages: int
+    lister_token: str  # a member of LISTED_CHATS chats, each with unread messages
 
 
 _seeded: dict[int, Fixture] = {}
@@ -187,8 +191,33 @@ def _seed_here(messages: int) -> Fixture:
         for user in users[:2]:
             repo.add_reaction(chat.pk, message_id, user.pk, "👍")
     return Fixture(
-        token=token.key, chat_id=str(chat.pk), post_chat_id=str(post_chat.pk), messages=messages
+        token=token.key,
+        chat_id=str(chat.pk),
+        post_chat_id=str(post_chat.pk),
+        messages=messages,
+        lister_token=_seed_lister(sender=users[1]),
     )
+
+
+def _seed_lister(sender: Any) -> str:
+    """A new user in LISTED_CHATS chats, each with two messages from ``sender`` (sent through
+    the use case, so the previews, unread counts and chat order are the product's own)."""
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    from messaging.models import Participant
+    from messaging.services.chats import chat_create
+    from messaging.services.messages import message_send
+
+    lister = get_user_model().objects.create_user(username=f"{LISTER}-{secrets.token_hex(4)}")
+    for index in range(LISTED_CHATS):
+        chat = chat_create(
+            creator=lister, name=f"listed {index}", type="group", participant_ids=[sender.pk]
+        )
+        member = Participant.objects.select_related("chat").get(chat=chat, user=sender)
+        for n in range(2):
+            message_send(participant=member, content=f"preview {index}.{n}: " + "lorem " * 12)
+    return Token.objects.create(user=lister).key
 
 
 # ------------------------------------------------------------------ gunicorn

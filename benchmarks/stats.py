@@ -60,16 +60,21 @@ Goal = Literal[">=", "<="]
 
 @dataclass(frozen=True)
 class Target:
-    """The ratio a figure must reach: ``>= 0.8`` of its baseline, or ``<= 3`` times it."""
+    """The ratio a figure must reach: ``>= 0.8`` of its baseline, or ``<= 3`` times it.
+
+    ``unit``: the target bounds the figure's own value in that unit instead (a budget
+    such as 4 ms of worker CPU per request, which has no baseline to be a ratio of).
+    """
 
     goal: Goal
     ratio: float
+    unit: str = ""
 
     def met(self, ratio: float) -> bool:
         return ratio >= self.ratio if self.goal == ">=" else ratio <= self.ratio
 
     def text(self) -> str:
-        return f"{self.goal} {self.ratio:g}"
+        return f"{self.goal} {self.ratio:g}{' ' + self.unit if self.unit else ''}"
 
 
 @dataclass
@@ -90,6 +95,8 @@ class Figure:
 
     @property
     def met(self) -> bool | None:
+        if self.target is not None and self.target.unit:
+            return self.target.met(self.value.median)
         if self.target is None or self.ratio is None:
             return None
         return self.target.met(self.ratio.median)

@@ -10,7 +10,10 @@ never wait for each other.
 
 The lock wait is bounded (MESSAGING_LEDGER_LOCK_TIMEOUT, seconds): a
 follower that cannot get it fails, is logged, and the outbox drainer
-(``messaging.services.outbox``) redoes its work a few seconds later.
+(``messaging.services.outbox``) redoes its work a few seconds later. The same
+bound stays on the rest of the transaction's lock waits (row locks behind the
+ledger lock fail the same way), so setting it and taking the lock is one
+round trip.
 """
 
 from __future__ import annotations
@@ -34,11 +37,10 @@ def chat_ledger(chat_id: uuid.UUID) -> Iterator[None]:
     """A transaction holding the chat's ledger lock (released at commit or rollback)."""
     timeout = ledger_lock_timeout()
     with transaction.atomic(), connection.cursor() as cursor:
+        # The volatile subquery runs first (PostgreSQL neither flattens nor drops it).
         cursor.execute(
-            "SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
-            [f"{max(1, int(timeout * 1000))}ms"],
+            "SELECT bound.lock_timeout, pg_advisory_xact_lock(%s)"
+            " FROM (SELECT set_config('lock_timeout', %s, true) AS lock_timeout) AS bound",
+            [ledger_lock_key(chat_id), f"{max(1, int(timeout * 1000))}ms"],
         )
-        previous = cursor.fetchone()[0]
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ledger_lock_key(chat_id)])
-        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
         yield

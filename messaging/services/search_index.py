@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.postgres.search import SearchVector
+from django.db import connection
 from django.db.models import Value
 
 from messaging.conf import search_config
@@ -37,21 +38,28 @@ def _sender(message: StoredMessage) -> int | None:
 
 
 def search_entry_add(*, message: StoredMessage) -> bool:
-    """Indexes a message; False if it already was (a retried send adds nothing twice)."""
-    if SearchEntry.objects.filter(
-        chat_id=message.channel_id, message_id=message.message_id
-    ).exists():
-        return False
+    """Indexes a message; False if it already was (a retried send adds nothing twice).
+
+    One statement (a send's hot path): the unique constraint decides, not a read first.
+    """
     content = indexable_text(message.content)
-    SearchEntry.objects.create(
-        chat_id=message.channel_id,
-        message_id=message.message_id,
-        sender_id=_sender(message),
-        created_at=message.created_at,
-        content=content,
-        search_vector=_vector(content),
-    )
-    return True
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {SearchEntry._meta.db_table}"
+            " (chat_id, message_id, sender_id, created_at, content, search_vector)"
+            " VALUES (%s, %s, %s, %s, %s, to_tsvector(%s::regconfig, %s))"
+            " ON CONFLICT (chat_id, message_id) DO NOTHING RETURNING 1",
+            [
+                message.channel_id,
+                message.message_id,
+                _sender(message),
+                message.created_at,
+                content,
+                search_config(),
+                content,
+            ],
+        )
+        return cursor.fetchone() is not None
 
 
 def search_entry_update(*, chat_id: uuid.UUID, message_id: int, content: str) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.db import connection
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -52,19 +53,27 @@ def unread_after_remove(*, chat_id: uuid.UUID, message_id: int, sender_id: int |
 def read_position_advance(*, participant: Participant, message_id: int) -> Participant:
     """Moves the read position forward (never back) and recounts exactly.
 
-    Runs inside the chat's ledger transaction; re-reads the row there so two
-    concurrent reads of one user both end at the larger position.
+    Runs inside the chat's ledger transaction, as one statement (it is on every send's
+    path): the UPDATE locks the row and reads its current position, so two concurrent
+    reads of one user both end at the larger position, and the count is the ledger's
+    (``unread_count_exact``'s rule: by others or the system, newer than the position).
     """
-    row = Participant.objects.select_for_update().get(pk=participant.pk)
-    previous = row.last_read_message_id
-    position = message_id if previous is None else max(previous, message_id)
-    row.last_read_message_id = position
-    row.unread_count = unread_count_exact(
-        chat_id=row.chat_id, user_id=row.user_id, last_read=position
-    )
-    row.save(update_fields=["last_read_message_id", "unread_count"])
-    participant.last_read_message_id = row.last_read_message_id
-    participant.unread_count = row.unread_count
+    participants, entries = Participant._meta.db_table, SearchEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {participants} AS p"
+            " SET last_read_message_id = GREATEST(p.last_read_message_id, %s),"
+            f" unread_count = (SELECT COUNT(*) FROM {entries} AS e WHERE e.chat_id = p.chat_id"
+            " AND e.message_id > GREATEST(p.last_read_message_id, %s)"
+            " AND (e.sender_id IS NULL OR e.sender_id <> p.user_id))"
+            f" WHERE p.{Participant._meta.pk.column} = %s"
+            " RETURNING p.last_read_message_id, p.unread_count",
+            [message_id, message_id, participant.pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Participant.DoesNotExist(f"participant {participant.pk} is gone")
+    participant.last_read_message_id, participant.unread_count = row
     return participant
 
 
