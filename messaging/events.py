@@ -14,7 +14,8 @@ down the live event is lost, never the write; a client fills the gap with a
 
 Events go through the Channels layer (channels-redis's pub/sub layer: one
 Redis publish per event, one subscription per group per server process, which
-hands the event to its own connections). Data that depends on the viewer is
+hands the event to its own connections), from one event loop per process
+(``messaging.publish_loop``). Data that depends on the viewer is
 finished by each connection: ``reactions[].me`` of an edited message and the
 chat as its participant sees it (``render_chat``).
 """
@@ -28,13 +29,13 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
 from messaging.gateway.conf import gateway_settings
 from messaging.gateway.metrics import EVENTS_UNPUBLISHED
 from messaging.models import Chat, Participant
+from messaging.publish_loop import run_on_publish_loop
 from messaging.repository.data import Pin, StoredMessage
 from messaging.selectors.hot_pages import page_changed
 
@@ -95,7 +96,8 @@ def _publish(groups: Sequence[str], message: dict[str, Any]) -> None:
     try:
         if callable(message["data"]):
             message = {**message, "data": message["data"]()}
-        async_to_sync(_group_send)(groups, message)
+        # The coroutine's own timeout fires first; this one only bounds a stuck loop.
+        run_on_publish_loop(_group_send(groups, message), gateway_settings().publish_timeout + 1)
     except Exception:  # Redis down or slow: the write stands; clients resume
         EVENTS_UNPUBLISHED.labels(message["event"]).inc()
         logger.warning("event %s of chat %s not published", message["event"], message["chat_id"])
