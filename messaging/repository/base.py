@@ -11,7 +11,7 @@ from messaging.repository.data import StoredMessage
 from messaging.repository.plans import Plan, PlanRunner, Query
 from messaging.repository.statements import Statements
 from messaging.scylla.client import ScyllaClient, get_scylla_client
-from messaging.scylla.snowflake import calculate_message_bucket
+from messaging.scylla.snowflake import calculate_message_bucket, snowflake_to_unix_micros
 
 DEFAULT_CONCURRENCY = 64
 
@@ -29,6 +29,15 @@ class RepositoryBase:
         bucket = calculate_message_bucket(message_id)
         key = (channel_id, bucket, message_id)
         return Query(self._sql.select_message, key, tuples=True, fresh=fresh)
+
+    def _read_position(self, channel_id: UUID, user_id: int, message_id: int) -> Query:
+        """The write of a read position, timestamped with the message's own time: a position
+        only ever moves forward, whatever order two writes arrive in."""
+        return Query(
+            self._sql.set_read_position,
+            (snowflake_to_unix_micros(message_id), message_id, utc_now(), channel_id, user_id),
+            write=True,
+        )
 
     def _live_message(self, channel_id: UUID, message_id: int) -> Plan[StoredMessage]:
         """The message, which must exist in this channel and not be deleted.

@@ -27,7 +27,6 @@ from messaging.repository.validation import (
     check_time,
     check_user_id,
 )
-from messaging.scylla.snowflake import snowflake_to_unix_micros
 
 MAX_PINS_RETURNED = 500
 IN_CHUNK = 100
@@ -78,11 +77,7 @@ class ChannelPlans(RepositoryBase):
         found = yield self._select_message(channel_id, message_id, fresh=True)
         if not found:
             raise MessageNotFound(channel_id, message_id)
-        yield Query(
-            self._sql.set_read_position,
-            (snowflake_to_unix_micros(message_id), message_id, utc_now(), channel_id, user_id),
-            write=True,
-        )
+        yield self._read_position(channel_id, user_id, message_id)
 
     def plan_get_read_position(self, channel_id: UUID, user_id: int) -> Plan[int | None]:
         rows = yield Query(

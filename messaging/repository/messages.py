@@ -45,12 +45,18 @@ IN_CHUNK = 100  # ids per IN (...) list
 
 
 class MessagePlans(RepositoryBase):
-    def plan_insert_message(self, data: MessageData) -> Plan[int]:
-        ids = yield from self.plan_insert_messages([data])
+    def plan_insert_message(self, data: MessageData, *, read_by_sender: bool = False) -> Plan[int]:
+        """``read_by_sender``: the sender's read position moves to the message in the same
+        request (a send: posting marks one's own message read) instead of a second one."""
+        ids = yield from self.plan_insert_messages([data], read_by_sender=read_by_sender)
         return ids[0]
 
     def plan_insert_messages(
-        self, messages: Sequence[MessageData], concurrency: int = DEFAULT_CONCURRENCY
+        self,
+        messages: Sequence[MessageData],
+        concurrency: int = DEFAULT_CONCURRENCY,
+        *,
+        read_by_sender: bool = False,
     ) -> Plan[list[int]]:
         if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
             raise InvalidMessageInput("concurrency", "must be a positive integer")
@@ -77,6 +83,8 @@ class MessagePlans(RepositoryBase):
         fresh = [m for i, m in enumerate(encoded) if i not in stored]
         writes = [Query(self._sql.write_message, m.row_values, write=True) for m in fresh]
         writes += self._touch_channels(fresh)
+        if read_by_sender:
+            writes += [self._read_position(m.channel_id, m.sender_id, m.message_id) for m in fresh]
         # One message (a send): its row and its channel's metadata in one request.
         yield Batch(writes) if len(fresh) == 1 else Fanout(writes, concurrency)
         return ids

@@ -59,11 +59,18 @@ def _ledger_failed(action: str, chat_id: uuid.UUID, message_id: int, exc: Except
     )
 
 
-def after_send(*, message: StoredMessage, sender: Participant, task: int | None = None) -> None:
+def after_send(
+    *,
+    message: StoredMessage,
+    sender: Participant,
+    task: int | None = None,
+    position_mirrored: bool = False,
+) -> None:
     """Index the message, count it unread for the others, move the sender's read position.
 
     Idempotent (a retried send finds the row indexed and counts nothing twice).
-    ``task``: the outbox task this work settles.
+    ``task``: the outbox task this work settles. ``position_mirrored``: the message's
+    own CQL write already moved the sender's CQL read position (a send's batch).
     """
     chat_id, message_id = message.channel_id, message.message_id
     added = False
@@ -81,7 +88,8 @@ def after_send(*, message: StoredMessage, sender: Participant, task: int | None 
         _ledger_failed("send", chat_id, message_id, exc)
     if added:
         chat_message_counter.incr_many([chat_id])
-    mirror_read_position(chat_id=chat_id, user_id=sender.user_id, message_id=message_id)
+    if not position_mirrored:
+        mirror_read_position(chat_id=chat_id, user_id=sender.user_id, message_id=message_id)
     try:
         stop_typing(chat_id, sender.user_id)
     except REDIS_DOWN as exc:

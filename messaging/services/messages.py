@@ -125,8 +125,10 @@ def message_send(
         message_id=message_id,
         created_at=created_at or snowflake_to_datetime(message_id),
     )
-    stored = StoredMessage.as_written(data, message_repo().insert_message(data))
-    after_send(message=stored, sender=participant, task=task)
+    stored = StoredMessage.as_written(
+        data, message_repo().insert_message(data, read_by_sender=True)
+    )
+    after_send(message=stored, sender=participant, task=task, position_mirrored=True)
     events.message_created(stored)
     return SendOutcome(message=stored, created=True)
 

@@ -44,6 +44,22 @@ def test_a_send_takes_at_most_its_budget_of_postgresql_statements() -> None:
     assert not any("lock_timeout" in sql and "advisory" not in sql for sql in statements)
 
 
+def test_a_send_is_one_cql_request_that_also_moves_the_senders_read_position(
+    cql: ScyllaClient,
+) -> None:
+    from messaging.stores import message_repo
+
+    alice, bob = make_user("alice"), make_user("bob")
+    chat_id = create_chat(alice, bob)["id"]
+    post_message(alice, chat_id, "warms the statements")
+    before = cql.metrics.snapshot().queries
+    sent = post_message(alice, chat_id, "counted")
+    assert cql.metrics.snapshot().queries - before == 1  # row, metadata, position: one batch
+    repo = message_repo()
+    assert repo.get_read_position(uuid.UUID(chat_id), alice.pk) == int(sent["id"])
+    assert repo.get_read_position(uuid.UUID(chat_id), bob.pk) is None
+
+
 def test_after_merged_statements_the_ledger_is_exact() -> None:
     alice, bob, carol = make_user("alice"), make_user("bob"), make_user("carol")
     chat_id = create_chat(alice, bob, carol)["id"]
