@@ -118,9 +118,9 @@ class TestCql:
         ok(client_of(alice).get(messages_url(chat["id"])))
         after = scrape()
         count = f"{CQL}_count"
-        # A send is one unlogged batch (row + channel metadata) at the write consistency;
-        # the page reads its bucket at the read consistency.
-        send = "batch:touch_channel+write_message"
+        # A send is one unlogged batch (row, channel metadata, the sender's read position)
+        # at the write consistency; the page reads its bucket at the read consistency.
+        send = "batch:set_read_position+touch_channel+write_message"
         assert delta(before, after, count, statement=send, consistency="LOCAL_QUORUM") == 1
         assert delta(before, after, count, statement="select_older", consistency="LOCAL_ONE") >= 1
         buckets = after.samples(f"{CQL}_bucket", statement=send)
