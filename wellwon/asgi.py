@@ -10,6 +10,8 @@ import os
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wellwon.settings")
+# A connection pool, not one persistent connection per request thread (wellwon.settings).
+os.environ.setdefault("POSTGRES_POOL", "true")
 django_asgi = get_asgi_application()  # sets Django up before the consumers are imported
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402

@@ -130,6 +130,18 @@ def _database() -> dict[str, object]:
             else {}
         ),
     }
+    if env_bool("POSTGRES_POOL", False):
+        # The ASGI server (wellwon/asgi.py turns this on): Django runs each request's sync
+        # code in a thread of its own, so a persistent connection per thread is one per
+        # request, never closed: uvicorn exhausted PostgreSQL's 100 slots in seconds under
+        # 16 clients. psycopg's pool keeps a few per process instead; a request waits at
+        # most POSTGRES_POOL_TIMEOUT for one (then a 503), and closing returns it.
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"]["pool"] = {  # type: ignore[index]
+            "min_size": 1,
+            "max_size": env_int("POSTGRES_POOL_SIZE", 8, minimum=1),
+            "timeout": env_float("POSTGRES_POOL_TIMEOUT", 5.0),
+        }
     config["TEST"] = {"NAME": f"test_{config['NAME']}{'_' + _TEST_SUFFIX if _TEST_SUFFIX else ''}"}
     return config
 
