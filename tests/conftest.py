@@ -32,3 +32,10 @@ def cql() -> Iterator[ScyllaClient]:
     _create_test_keyspace(client)
     yield client
     reset_scylla_client()
+
+
+@pytest.fixture
+def stores(cql: ScyllaClient, db: None) -> ScyllaClient:
+    """Real CQL (test keyspace) and PostgreSQL; a module takes them for every test with
+    ``pytestmark = pytest.mark.usefixtures("stores")``."""
+    return cql

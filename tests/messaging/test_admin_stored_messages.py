@@ -9,15 +9,11 @@ import pytest
 from django.test import Client
 
 from messaging.models import Chat
-from messaging.scylla import ScyllaClient
 from messaging.telegram.links import chat_link
 from tests.messaging.api_support import client_of, create_chat, make_user, ok, post_message
 from tests.telegram.support import channel_id_of, fresh_bare_id
 
-
-@pytest.fixture(autouse=True)
-def _stores(cql: ScyllaClient, db: Any) -> None:
-    """Real CQL (test keyspace) and PostgreSQL for every test here."""
+pytestmark = pytest.mark.usefixtures("stores")
 
 
 def staff() -> Client:

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from messaging.models import MessageTemplate
-from messaging.scylla import ScyllaClient
 from tests.messaging.api_support import (
     client_of,
     create_chat,
@@ -17,10 +16,7 @@ from tests.messaging.api_support import (
     post_message,
 )
 
-
-@pytest.fixture(autouse=True)
-def _stores(cql: ScyllaClient, db: Any) -> None:
-    """Real CQL (test keyspace) and PostgreSQL for every test here."""
+pytestmark = pytest.mark.usefixtures("stores")
 
 
 @pytest.fixture

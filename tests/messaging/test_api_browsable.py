@@ -6,18 +6,12 @@ and a form post (CSRF-checked) creates a chat and a message.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
 
-from messaging.scylla import ScyllaClient
 from tests.messaging.api_support import create_chat, make_user, post_message
 
-
-@pytest.fixture(autouse=True)
-def _stores(cql: ScyllaClient, db: Any) -> None:
-    """Real CQL (test keyspace) and PostgreSQL for every test here."""
+pytestmark = pytest.mark.usefixtures("stores")
 
 
 def test_every_page_renders_as_html_for_a_logged_in_user() -> None:

@@ -21,10 +21,7 @@ from tests.messaging.api_support import (
     post_message,
 )
 
-
-@pytest.fixture(autouse=True)
-def _stores(cql: ScyllaClient, db: Any) -> None:
-    """Real CQL (test keyspace) and PostgreSQL for every test here."""
+pytestmark = pytest.mark.usefixtures("stores")
 
 
 CHAT_FIELDS = {

@@ -7,11 +7,9 @@ operation of the contract in the order a user meets them.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 
-from messaging.scylla import ScyllaClient
 from messaging.scylla.snowflake import calculate_message_bucket
 from tests.messaging.api_support import (
     client_of,
@@ -23,10 +21,7 @@ from tests.messaging.api_support import (
     seed_message,
 )
 
-
-@pytest.fixture(autouse=True)
-def _stores(cql: ScyllaClient, db: Any) -> None:
-    """Real CQL (test keyspace) and PostgreSQL for every test here."""
+pytestmark = pytest.mark.usefixtures("stores")
 
 
 def test_a_conversation_from_first_message_to_search() -> None:

@@ -19,7 +19,6 @@ from django.test import override_settings
 from django.utils import timezone
 
 from messaging.models import IdempotencyKey, Participant, SearchEntry
-from messaging.scylla import ScyllaClient
 from messaging.scylla.snowflake import generate_snowflake_id
 from messaging.services.messages import send_fingerprint
 from tests.messaging.api_support import (
@@ -31,10 +30,7 @@ from tests.messaging.api_support import (
     ok,
 )
 
-
-@pytest.fixture(autouse=True)
-def _stores(cql: ScyllaClient, db: Any) -> None:
-    """Real CQL (test keyspace) and PostgreSQL for every test here."""
+pytestmark = pytest.mark.usefixtures("stores")
 
 
 def post(user: Any, chat_id: str, key: str, content: str = "once") -> Any:

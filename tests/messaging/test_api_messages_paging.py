@@ -22,10 +22,7 @@ from messaging.scylla.snowflake import calculate_message_bucket
 from messaging.stores import message_repo
 from tests.messaging.api_support import client_of, create_chat, make_user, messages_url, ok
 
-
-@pytest.fixture(autouse=True)
-def _stores(cql: ScyllaClient, db: Any) -> None:
-    """Real CQL (test keyspace) and PostgreSQL for every test here."""
+pytestmark = pytest.mark.usefixtures("stores")
 
 
 def store_history(

@@ -14,7 +14,6 @@ import pytest
 from django.contrib.auth.models import AbstractUser
 
 from messaging.models import MessageTemplate, Participant
-from messaging.scylla import ScyllaClient
 from messaging.services.chats import chat_create, participant_add
 from messaging.services.messages import message_send
 from messaging.services.pins import pin_add
@@ -23,9 +22,7 @@ from tests.messaging.api_support import client_of, make_user
 ROLES = ("owner", "admin", "member", "outsider", "anonymous")
 
 
-@pytest.fixture(autouse=True)
-def _stores(cql: ScyllaClient, db: Any) -> None:
-    """Real CQL (test keyspace) and PostgreSQL for every test here."""
+pytestmark = pytest.mark.usefixtures("stores")
 
 
 @dataclass

@@ -9,15 +9,11 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AbstractUser
 
-from messaging.scylla import ScyllaClient
 from messaging.stores import message_repo
 from tests.messaging.api_support import client_of, create_chat, make_user, messages_url, ok
 from tests.messaging.api_support import post_message as post
 
-
-@pytest.fixture(autouse=True)
-def _stores(cql: ScyllaClient, db: Any) -> None:
-    """Real CQL (test keyspace) and PostgreSQL for every test here."""
+pytestmark = pytest.mark.usefixtures("stores")
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from messaging.scylla import ScyllaClient
 from tests.messaging.api_support import (
     client_of,
     create_chat,
@@ -16,10 +15,7 @@ from tests.messaging.api_support import (
     post_message,
 )
 
-
-@pytest.fixture(autouse=True)
-def _stores(cql: ScyllaClient, db: Any) -> None:
-    """Real CQL (test keyspace) and PostgreSQL for every test here."""
+pytestmark = pytest.mark.usefixtures("stores")
 
 
 def search(user: Any, query: str) -> list[dict[str, Any]]:

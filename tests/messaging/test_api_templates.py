@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from messaging.errors import InvalidInput
-from messaging.scylla import ScyllaClient
 from messaging.services.templates import template_placeholders
 from tests.messaging.api_support import client_of, create_chat, make_user, messages_url, ok
 
-
-@pytest.fixture(autouse=True)
-def _stores(cql: ScyllaClient, db: Any) -> None:
-    """Real CQL (test keyspace) and PostgreSQL for every test here."""
+pytestmark = pytest.mark.usefixtures("stores")
 
 
 def test_placeholders_are_names_in_braces_and_doubled_braces_are_literal() -> None:

@@ -7,7 +7,6 @@ as in ``test_services_repair``), and so is the repair that follows.
 from __future__ import annotations
 
 from io import StringIO
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -15,7 +14,6 @@ from django.test import override_settings
 from django.utils import timezone
 
 from messaging.models import FollowerTask
-from messaging.scylla import ScyllaClient
 from messaging.services.outbox import outbox_drain
 from tests.messaging.api_support import create_chat, ledger_held_elsewhere, make_user, post_message
 from tests.wellwon.scrape import current
@@ -25,9 +23,7 @@ REPAIRS = "wellwon_follower_repairs_total"
 OUTBOX = "wellwon_outbox_tasks_total"
 
 
-@pytest.fixture(autouse=True)
-def _stores(cql: ScyllaClient, db: Any) -> None:
-    """Real CQL (test keyspace) and PostgreSQL for every test here."""
+pytestmark = pytest.mark.usefixtures("stores")
 
 
 @override_settings(MESSAGING_LEDGER_LOCK_TIMEOUT=0.2)

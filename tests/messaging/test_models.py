@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.db import IntegrityError, transaction
 from django.test import Client
 
 from messaging.models import Chat, MessageTemplate, Participant, SearchEntry
-from messaging.scylla import ScyllaClient
 from tests.messaging.api_support import create_chat, make_user, post_message
 
-
-@pytest.fixture(autouse=True)
-def _stores(cql: ScyllaClient, db: Any) -> None:
-    """Real CQL (test keyspace) and PostgreSQL for every test here."""
+pytestmark = pytest.mark.usefixtures("stores")
 
 
 def test_a_user_takes_part_in_a_chat_once() -> None:

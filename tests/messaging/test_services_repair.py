@@ -20,7 +20,6 @@ from django.test import override_settings
 
 from messaging.models import Participant, SearchEntry
 from messaging.repository import MessageData
-from messaging.scylla import ScyllaClient
 from messaging.scylla.snowflake import calculate_message_bucket
 from messaging.stores import message_repo
 from tests.messaging.api_support import (
@@ -34,10 +33,7 @@ from tests.messaging.api_support import (
     seed_message,
 )
 
-
-@pytest.fixture(autouse=True)
-def _stores(cql: ScyllaClient, db: Any) -> None:
-    """Real CQL (test keyspace) and PostgreSQL for every test here."""
+pytestmark = pytest.mark.usefixtures("stores")
 
 
 def unread_of(user: Any, chat_id: str) -> int:

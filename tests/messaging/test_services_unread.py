@@ -8,23 +8,17 @@ path must agree.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.contrib.auth.models import AbstractUser
 
 from messaging.models import Participant
-from messaging.scylla import ScyllaClient
 from messaging.services.chats import chat_create, participant_add
 from messaging.services.messages import message_delete, message_send
 from messaging.services.read import mark_read
 from messaging.services.repair import unread_rebuild_chat
 from tests.messaging.api_support import create_chat, make_user
 
-
-@pytest.fixture(autouse=True)
-def _stores(cql: ScyllaClient, db: Any) -> None:
-    """Real CQL (test keyspace) and PostgreSQL for every test here."""
+pytestmark = pytest.mark.usefixtures("stores")
 
 
 class Room:

@@ -23,7 +23,6 @@ from rest_framework.test import APIClient
 
 from messaging.models import MessageTemplate, SearchEntry
 from messaging.repository.data import MAX_CONTENT_LENGTH
-from messaging.scylla import ScyllaClient
 from tests.messaging.api_support import client_of, create_chat, make_user, post_message
 from tests.security.support import readable_problem
 from tests.telegram.support import fresh_bare_id, linked_chat
@@ -32,9 +31,7 @@ HUGE = str(2**64)
 MB = 1024 * 1024
 
 
-@pytest.fixture(autouse=True)
-def _stores(cql: ScyllaClient, db: Any) -> None:
-    """Real CQL (test keyspace) and PostgreSQL for every test here."""
+pytestmark = pytest.mark.usefixtures("stores")
 
 
 @dataclass

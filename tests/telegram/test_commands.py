@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from messaging.models import Chat
-from messaging.scylla import ScyllaClient
 from messaging.services.chats import chat_create
 from messaging.services.telegram_sync import FAILED, sync_record
 from messaging.stores import message_repo
 from tests.messaging.api_support import make_user
 from tests.telegram.support import channel_id_of, fresh_bare_id
 
-
-@pytest.fixture(autouse=True)
-def _stores(cql: ScyllaClient, db: Any) -> None:
-    """Real CQL (test keyspace) and PostgreSQL for every test here."""
+pytestmark = pytest.mark.usefixtures("stores")
 
 
 def command(*args: str) -> str:

@@ -14,7 +14,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from messaging.models import Chat, ChatType, Participant, SearchEntry
-from messaging.scylla import ScyllaClient
 from messaging.stores import edit_history_repo, message_repo
 from messaging.telegram.models import TelegramUserLink
 from tests.messaging.api_support import make_user
@@ -29,10 +28,7 @@ from tests.telegram.support import (
     write_export,
 )
 
-
-@pytest.fixture(autouse=True)
-def _stores(cql: ScyllaClient, db: Any) -> None:
-    """Real CQL (test keyspace) and PostgreSQL for every test here."""
+pytestmark = pytest.mark.usefixtures("stores")
 
 
 def run_import(path: Path, *args: str) -> tuple[str, str]:

@@ -10,7 +10,6 @@ import pytest
 from django.test import override_settings
 from rest_framework.test import APIClient
 
-from messaging.scylla import ScyllaClient
 from tests.telegram.support import (
     channel_id_of,
     fresh_bare_id,
@@ -27,9 +26,7 @@ IMPORTED = "wellwon_telegram_import_messages_total"
 SECRET = "metrics-secret"
 
 
-@pytest.fixture(autouse=True)
-def _stores(cql: ScyllaClient, db: Any) -> None:
-    """Real CQL (test keyspace) and PostgreSQL for every test here."""
+pytestmark = pytest.mark.usefixtures("stores")
 
 
 def deliver(update: Any) -> int:

@@ -15,7 +15,6 @@ from prometheus_client import REGISTRY
 from rest_framework.test import APIClient
 
 from messaging.models import Chat, SearchEntry
-from messaging.scylla import ScyllaClient
 from messaging.stores import edit_history_repo, message_repo
 from messaging.telegram.links import chat_unlink
 from messaging.telegram.models import ProcessedUpdate, TelegramUserLink
@@ -35,9 +34,7 @@ SECRET = "s3cret-token_for-tests"
 HEADER = "HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN"
 
 
-@pytest.fixture(autouse=True)
-def _stores(cql: ScyllaClient, db: Any) -> None:
-    """Real CQL (test keyspace) and PostgreSQL for every test here."""
+pytestmark = pytest.mark.usefixtures("stores")
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,6 @@ is ``test_metrics_workers``.
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import pytest
 from cassandra import InvalidRequest
@@ -31,9 +30,7 @@ POSTGRES = "wellwon_http_request_postgres_seconds"
 CQL = "wellwon_cql_statement_duration_seconds"
 
 
-@pytest.fixture(autouse=True)
-def _stores(cql: ScyllaClient, db: Any) -> None:
-    """Real CQL (test keyspace) and PostgreSQL for every test here."""
+pytestmark = pytest.mark.usefixtures("stores")
 
 
 def scrape() -> Scrape:
